@@ -1,0 +1,3 @@
+"""Top ops of the reduce family."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Top ops of the shape family."""
+
+from __future__ import annotations
