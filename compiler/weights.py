@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import zipfile
-from pathlib import Path
 
 import numpy as np
 
@@ -56,15 +55,16 @@ class WeightStore:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write an uncompressed npz atomically with fixed timestamps (byte-identical reruns)."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
+        from tpuc.compiler.npz_writer import NpzWriter
+
+        writer = NpzWriter(path)
+        try:
             for name, arr in self._arrays.items():
-                info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.external_attr = 0o644 << 16
-                with zf.open(info, "w", force_zip64=True) as f:
-                    np.lib.format.write_array(f, np.ascontiguousarray(arr), allow_pickle=False)
-        os.replace(tmp, path)
+                writer.add(name, arr)
+        except BaseException:
+            writer.abort()
+            raise
+        writer.close()
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "WeightStore":

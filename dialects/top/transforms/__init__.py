@@ -1,0 +1,1 @@
+"""In-dialect passes of Top, one pass per file."""

@@ -1,0 +1,233 @@
+"""The ``tpuc`` command line: ``transform``, ``opt``, ``run``, ``compare``.
+
+User errors (:class:`CompileError`, bad flags) print one line on stderr and exit with code 2;
+a numerical mismatch exits with 1; an internal error (a bug in tpuc) exits with 3 and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+EXIT_MISMATCH, EXIT_USER, EXIT_INTERNAL = 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (argparse prints usage too; keep it short)
+        print(f"tpuc: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USER)
+
+
+def _add_dump_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("IR dumps and pass instrumentation")
+    g.add_argument("--dump-dir", help="write 00-input.mlir, 01-<pass>.mlir, ... (every pass) here")
+    g.add_argument("--print-ir-after-all", action="store_true", help="print the IR after every pass (stderr)")
+    g.add_argument("--print-ir-after", action="append", default=[], metavar="PASS", help="print the IR after PASS")
+    g.add_argument("--print-ir-before", action="append", default=[], metavar="PASS", help="print the IR before PASS")
+    g.add_argument("--time-passes", action="store_true", help="print a pass timing report")
+    g.add_argument("--generic", action="store_true", help="print MLIR generic form (mlir-opt compatible)")
+    g.add_argument("--no-verify-each", action="store_true", help="do not verify the IR after every pass")
+
+
+def _dump_options(args):
+    from tpuc.compiler.pipeline import DumpOptions
+
+    def names(xs):
+        return {n for x in xs for n in x.split(",") if n}
+
+    return DumpOptions(dump_dir=args.dump_dir, print_after_all=args.print_ir_after_all,
+                       print_after=names(args.print_ir_after), print_before=names(args.print_ir_before),
+                       time_passes=args.time_passes, generic=args.generic, verify_each=not args.no_verify_each)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="tpuc", description="tpuc: ONNX -> Top -> Tpu compiler for AI accelerators")
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+
+    t = sub.add_parser("transform", help="import an ONNX model into Top IR and check it against onnxruntime")
+    t.add_argument("--model-def", required=True, help="the ONNX model")
+    t.add_argument("--mlir", required=True, help="output Top IR (weights go to <stem>_top_f32_weight.npz beside it)")
+    t.add_argument("--model-name", help="module name (default: the model file's stem)")
+    t.add_argument("--input-shapes", help="bind input shapes, e.g. [[1,3,224,224],[1,20]] (required for dynamic dims)")
+    t.add_argument("--test-input", help="npz keyed by input name (or npy for one input)")
+    t.add_argument("--random-input", type=int, metavar="SEED", help="compare on seeded random inputs")
+    t.add_argument("--test-result", help="save every Top tensor to this npz")
+    t.add_argument("--tolerance", default="0.99,0.99", help="minimum cos,euclid similarity (default 0.99,0.99)")
+    t.add_argument("--excepts", default="", help="comma-separated tensor names not to compare")
+    t.add_argument("--pipeline", help="override the Top pass pipeline")
+    t.add_argument("-v", "--verbose", action="store_true", help="print every compared tensor")
+    _add_dump_flags(t)
+
+    o = sub.add_parser("opt", help="run passes on an IR file (xdsl-opt style)")
+    o.add_argument("file", help="input .mlir ('-' for stdin)")
+    o.add_argument("-p", "--passes", default="", help="pass pipeline, e.g. top-dce,canonicalize")
+    o.add_argument("-o", "--output", help="output file (default stdout)")
+    o.add_argument("--list-passes", action="store_true", help="list the registered passes and exit")
+    o.add_argument("--split-input-file", action="store_true", help="process chunks separated by // -----")
+    o.add_argument("--verify-diagnostics", action="store_true",
+                   help="with --split-input-file: print each chunk's verification error instead of failing")
+    _add_dump_flags(o)
+
+    r = sub.add_parser("run", help="run a Top module with the reference interpreter")
+    r.add_argument("--mlir", required=True)
+    r.add_argument("--input", required=True, help="npz keyed by input name (or npy)")
+    r.add_argument("--output", required=True, help="npz of every named tensor (or only outputs with --outputs-only)")
+    r.add_argument("--outputs-only", action="store_true")
+
+    c = sub.add_parser("compare", help="compare two npz files tensor by tensor (npz_tool compare)")
+    c.add_argument("a")
+    c.add_argument("b")
+    c.add_argument("--tolerance", default="0.99,0.99")
+    c.add_argument("--excepts", default="")
+    c.add_argument("-v", "--verbose", action="store_true")
+    return p
+
+
+def cmd_transform(args) -> int:
+    from tpuc.compiler.compare import parse_tolerance
+    from tpuc.compiler.transform import TransformOptions, transform
+
+    opts = TransformOptions(model_def=args.model_def, mlir=args.mlir, model_name=args.model_name,
+                            input_shapes=args.input_shapes, test_input=args.test_input,
+                            random_input=args.random_input, test_result=args.test_result,
+                            tolerance=parse_tolerance(args.tolerance),
+                            excepts={x for x in args.excepts.split(",") if x}, dumps=_dump_options(args),
+                            verbose=args.verbose)
+    if args.pipeline is not None:
+        opts.pipeline = args.pipeline
+    res = transform(opts)
+    if res.comparison is not None and res.comparison.failed:
+        print(f"tpuc: {len(res.comparison.failed)} tensor(s) differ from onnxruntime beyond the tolerance",
+              file=sys.stderr)
+        return EXIT_MISMATCH
+    return 0
+
+
+def cmd_opt(args) -> int:
+    from tpuc.compiler.errors import CompileError
+    from tpuc.compiler.ir_io import parse_module, print_module, write_atomic
+    from tpuc.compiler.passes import available
+    from tpuc.compiler.pipeline import run_pipeline
+
+    if args.list_passes:
+        for name in sorted(available()):
+            cls = available()[name]()
+            doc = (cls.__doc__ or "").strip().splitlines()[0]
+            print(f"{name:<24} {doc}")
+        return 0
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        if not os.path.isfile(args.file):
+            raise CompileError(f"IR file not found: {args.file}")
+        with open(args.file) as f:
+            text = f.read()
+    chunks = text.split("// -----") if args.split_input_file else [text]
+    outputs = []
+    for i, chunk in enumerate(chunks):
+        try:
+            module = parse_module(chunk, args.file if len(chunks) == 1 else f"{args.file} (chunk {i + 1})")
+            from xdsl.utils.exceptions import VerifyException
+
+            try:
+                module.verify()
+            except VerifyException as e:
+                raise CompileError(f"invalid IR: {' '.join(str(e).split())[:500]}") from None
+            run_pipeline(module, args.passes, _dump_options(args))
+            outputs.append(print_module(module, generic=args.generic))
+        except CompileError as e:
+            if not args.verify_diagnostics:
+                raise
+            outputs.append(f"// error: {e}\n")
+    result = "// -----\n".join(outputs)
+    if args.output:
+        write_atomic(args.output, result)
+    else:
+        sys.stdout.write(result)
+    return 0
+
+
+def cmd_run(args) -> int:
+    from pathlib import Path
+
+    from tpuc.compiler.inputs import load_inputs
+    from tpuc.compiler.ir_io import load_module
+    from tpuc.compiler.npz_writer import NpzWriter
+    from tpuc.compiler.weights import WeightStore
+    from tpuc.dialects.top import interpreter
+
+    module = load_module(args.mlir)
+    wf = module.attributes.get("module.weight_file")
+    store = WeightStore.load(Path(args.mlir).parent / wf.data) if wf is not None else WeightStore()
+    inputs = load_inputs(args.input, interpreter.input_specs(module))
+    writer = NpzWriter(args.output)
+    try:
+        outs = interpreter.run(module, store, inputs, on_tensor=None if args.outputs_only else writer.add)
+        for n, v in zip(interpreter.output_names(module), outs):
+            writer.add(n, v)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    return 0
+
+
+def cmd_compare(args) -> int:
+    import numpy as np
+
+    from tpuc.compiler.compare import Comparison, parse_tolerance
+    from tpuc.compiler.errors import CompileError
+
+    arrays = []
+    for path in (args.a, args.b):
+        if not os.path.isfile(path):
+            raise CompileError(f"file not found: {path}")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                arrays.append({k: z[k] for k in z.files})
+        except Exception as e:
+            raise CompileError(f"cannot read {path} as npz: {str(e).splitlines()[0]}") from None
+    a, b = arrays
+    cmp = Comparison(*parse_tolerance(args.tolerance), excepts={x for x in args.excepts.split(",") if x})
+    common = [k for k in a if k in b]
+    if not common:
+        raise CompileError(f"{args.a} and {args.b} have no tensor name in common")
+    for k in common:
+        cmp.add(k, a[k], b[k])
+    print(cmp.table(verbose=args.verbose))
+    only = len(a) + len(b) - 2 * len(common)
+    if only:
+        print(f"({only} tensor(s) present in only one file were not compared)")
+    return EXIT_MISMATCH if cmp.failed else 0
+
+
+COMMANDS = {"transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from tpuc.compiler.errors import CompileError
+
+    try:
+        return COMMANDS[args.cmd](args)
+    except CompileError as e:
+        print(f"tpuc: error: {e}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("tpuc: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("tpuc: error: out of memory (is an input shape absurdly large?)", file=sys.stderr)
+        return EXIT_USER
+    except Exception as e:  # a bug in tpuc: say so in one line; the traceback on request
+        if os.environ.get("TPUC_TRACEBACK"):
+            raise
+        where = type(e).__name__
+        print(f"tpuc: internal error ({where}): {' '.join(str(e).split())[:300]} "
+              "-- this is a bug in tpuc; rerun with TPUC_TRACEBACK=1 for the traceback", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())
