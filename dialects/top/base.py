@@ -212,16 +212,15 @@ class TopOp(IRDLOperation):
     def verify_(self) -> None:
         if self.DATA_DEPENDENT:
             return
+        where = f"{self.name} '{name_of(self)}'" if name_of(self) else self.name
         try:
             expected = self.infer_types()
-        except VerifyException:
-            raise
-        except (ValueError, IndexError, TypeError, AssertionError) as e:
-            raise VerifyException(f"{self.name}: {e}") from e
+        except (VerifyException, ValueError, IndexError, TypeError, AssertionError) as e:
+            raise VerifyException(f"{where}: {e}") from e
         got = [r.type for r in self.results]
         if list(expected) != got:
             raise VerifyException(
-                f"{self.name} result types {[str(t) for t in got]} do not match the "
+                f"{where}: result types {[str(t) for t in got]} do not match the "
                 f"inferred {[str(t) for t in expected]}"
             )
 
