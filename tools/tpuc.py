@@ -81,7 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--tolerance", default="0.99,0.99")
     c.add_argument("--excepts", default="")
     c.add_argument("-v", "--verbose", action="store_true")
+    sub.add_parser("ops", help="list the supported ONNX op types and the Top ops")
     return p
+
+
+def cmd_ops(args) -> int:
+    from tpuc.dialects.top import all_ops
+    from tpuc.lowering.onnx_to_top.importer import MAX_OPSET, MIN_OPSET
+    from tpuc.lowering.onnx_to_top.registry import load_all
+
+    onnx_ops = sorted(load_all())
+    print(f"ONNX op types imported ({len(onnx_ops)}, opsets {MIN_OPSET}-{MAX_OPSET}):")
+    print("  " + ", ".join(onnx_ops))
+    top = sorted(op.name for op in all_ops())
+    print(f"Top ops ({len(top)}):")
+    print("  " + ", ".join(top))
+    return 0
 
 
 def cmd_transform(args) -> int:
@@ -202,7 +217,7 @@ def cmd_compare(args) -> int:
     return EXIT_MISMATCH if cmp.failed else 0
 
 
-COMMANDS = {"transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
+COMMANDS = {"ops": cmd_ops, "transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:
