@@ -145,7 +145,7 @@ class ImportContext:
             return self.values[name]
         if name in self.consts:
             if name not in self._weights:
-                arr = np.ascontiguousarray(self.consts[name])
+                arr = np.require(self.consts[name], requirements="C")
                 key = self.store.unique_name(name)
                 self.store[key] = arr
                 op = build(WeightOp, [], name=key, result_types=[tensor_type(arr.shape, arr.dtype)])
