@@ -72,7 +72,14 @@ def convert_identity(ctx, node):
 
 @converter("Dropout")
 def convert_dropout(ctx, node):
-    """Inference: Dropout is the identity; the optional mask output is all true."""
+    """Inference: Dropout is the identity; the optional mask output is all true.
+
+    Requires ``training_mode`` (opset >= 12 input) absent or constant false.
+    """
+    if node.input(2):
+        mode = ctx.const(node.input(2))
+        if mode is None or bool(np.asarray(mode).reshape(-1)[0]):
+            raise ctx.error("Dropout in training mode is not supported (tpuc compiles inference)")
     ctx.alias(node.outputs[0], node.input(0))
     if len(node.outputs) > 1 and node.outputs[1]:
         ctx.set_const(node.outputs[1], np.ones(ctx.shape(node.input(0)), np.bool_))
