@@ -95,7 +95,7 @@ def run(module: ModuleOp, store: WeightStore, inputs: Sequence[np.ndarray] | Map
             env[r] = val
         if on_tensor is not None and not isinstance(op, WeightOp):
             for name, val in zip(result_names(op), results):
-                if name:
+                if name and val is not None:
                     on_tensor(name, val)
         for v in op.operands:
             if last_use.get(v) == i:

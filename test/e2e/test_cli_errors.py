@@ -7,7 +7,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
-from conftest import run_tpuc
+from e2e_util import run_tpuc
 
 
 def _assert_clean_failure(proc, workdir, *expected: str) -> None:
@@ -86,7 +86,7 @@ def _save(model, path):
 
 def test_unsupported_ops_listed_with_first_node(tmp_path):
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [5, 1, 4])
-    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["d0"])
     w = onnx.numpy_helper.from_array(np.ones((1, 12, 4), np.float32), "w")
     r = onnx.numpy_helper.from_array(np.ones((1, 12, 3), np.float32), "r")
     g = helper.make_graph([
@@ -112,7 +112,7 @@ def test_checker_failure(tmp_path):
 def test_shape_mismatch_in_graph(tmp_path):
     a = helper.make_tensor_value_info("a", TensorProto.FLOAT, [2, 3])
     b = helper.make_tensor_value_info("b", TensorProto.FLOAT, [4])
-    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["d0"])
     g = helper.make_graph([helper.make_node("Add", ["a", "b"], ["y"], name="add_bad")], "g", [a, b], [y])
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
     proc = _transform(tmp_path, _save(m, tmp_path / "mismatch.onnx"))

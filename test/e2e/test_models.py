@@ -15,7 +15,7 @@ import onnx
 import pytest
 from onnx import numpy_helper
 
-from conftest import shared_model
+from e2e_util import shared_model
 from tpuc.compiler.compare import similarity
 from tpuc.compiler.transform import TransformOptions, transform
 
