@@ -25,7 +25,7 @@ class NpzWriter:
         info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
         info.external_attr = 0o644 << 16
         with self._zip.open(info, "w", force_zip64=True) as f:
-            np.lib.format.write_array(f, np.ascontiguousarray(arr), allow_pickle=False)
+            np.lib.format.write_array(f, np.require(arr, requirements="C"), allow_pickle=False)
 
     def close(self) -> None:
         self._zip.close()
