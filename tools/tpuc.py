@@ -232,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tpuc: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `tpuc ops | head`: the reader left; not an error
+        sys.stderr.close()
+        return 0
     except MemoryError:
         print("tpuc: error: out of memory (is an input shape absurdly large?)", file=sys.stderr)
         return EXIT_USER
