@@ -22,6 +22,12 @@ def _top_dce():
     return TopDCEPass
 
 
+def _top_canonicalize():
+    from tpuc.dialects.top.transforms.canonicalize import TopCanonicalizePass
+
+    return TopCanonicalizePass
+
+
 def _top_verify_shapes():
     from tpuc.dialects.top.transforms.verify_shapes import TopVerifyShapesPass
 
@@ -31,6 +37,7 @@ def _top_verify_shapes():
 #: every pass ``tpuc opt -p`` and the drivers know, by CLI name
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "canonicalize": _xdsl("canonicalize"),
+    "top-canonicalize": _top_canonicalize,
     "top-dce": _top_dce,
     "top-verify-shapes": _top_verify_shapes,
 }
@@ -38,7 +45,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 #: named pipelines run by the drivers
 PIPELINES: dict[str, str] = {
     # Import already folds every constant/shape computation; this cleans up what remains.
-    "transform": "top-dce,top-verify-shapes",
+    "transform": "top-canonicalize,top-verify-shapes",
 }
 
 

@@ -24,7 +24,9 @@ from tpuc.compiler.ir_io import print_module, write_atomic
 from tpuc.compiler.npz_writer import NpzWriter
 from tpuc.compiler.passes import PIPELINES
 from tpuc.compiler.pipeline import DumpOptions, run_pipeline
+from tpuc.compiler.weights import attach_store
 from tpuc.dialects.top import interpreter
+from tpuc.dialects.top.canonicalize import STATS
 from tpuc.dialects.top.base import result_names
 from tpuc.lowering.onnx_to_top.importer import import_model, load_model, parse_input_shapes
 
@@ -44,6 +46,7 @@ class TransformOptions:
     dumps: DumpOptions = field(default_factory=DumpOptions)
     verbose: bool = False
     quiet: bool = False
+    pattern_stats: bool = False
 
 
 @dataclass
@@ -51,6 +54,16 @@ class TransformResult:
     comparison: Comparison | None
     seconds: dict[str, float]
     op_counts: dict[str, int]
+
+
+def format_stats(stats) -> str:
+    """The ``--pattern-stats`` table: how often each pattern fired."""
+    lines = [f"{'pattern':<32}{'fired':>7}"]
+    for name, n in sorted(stats.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"{name:<32}{n:>7}")
+    if not stats:
+        lines.append("(no pattern fired)")
+    return "\n".join(lines)
 
 
 def _log(opts: TransformOptions, msg: str) -> None:
@@ -75,8 +88,12 @@ def transform(opts: TransformOptions) -> TransformResult:
     t = time.perf_counter()
     module, store = import_model(model, shapes, name=name, weight_file=weight_path.name)
     times["import"] = time.perf_counter() - t
+    attach_store(module, store)
+    STATS.clear()
     t = time.perf_counter()
     run_pipeline(module, opts.pipeline, opts.dumps, stage="top")
+    if opts.pattern_stats:
+        _log(opts, format_stats(STATS))
     times["passes"] = time.perf_counter() - t
     used = {result_names(op)[0] for op in module.walk() if op.name == "top.Weight"}
     store.keep_only(used)

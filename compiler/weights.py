@@ -16,6 +16,21 @@ import numpy as np
 from tpuc.compiler.errors import CompileError
 
 
+import weakref
+
+_STORES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def attach_store(module, store: "WeightStore") -> None:
+    """Associate a module with its weight store (passes that read or create weights use it)."""
+    _STORES[module] = store
+
+
+def store_of(module) -> "WeightStore | None":
+    """The store attached to ``module``, or ``None`` (then weight-reading rewrites do not fire)."""
+    return _STORES.get(module)
+
+
 class WeightStore:
     """An ordered ``name -> np.ndarray`` table with deterministic npz I/O."""
 

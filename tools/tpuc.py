@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--excepts", default="", help="comma-separated tensor names not to compare")
     t.add_argument("--pipeline", help="override the Top pass pipeline")
     t.add_argument("-v", "--verbose", action="store_true", help="print every compared tensor")
+    t.add_argument("--pattern-stats", action="store_true", help="print how often each rewrite pattern fired")
     _add_dump_flags(t)
 
     o = sub.add_parser("opt", help="run passes on an IR file (xdsl-opt style)")
@@ -108,7 +109,7 @@ def cmd_transform(args) -> int:
                             random_input=args.random_input, test_result=args.test_result,
                             tolerance=parse_tolerance(args.tolerance),
                             excepts={x for x in args.excepts.split(",") if x}, dumps=_dump_options(args),
-                            verbose=args.verbose)
+                            verbose=args.verbose, pattern_stats=args.pattern_stats)
     if args.pipeline is not None:
         opts.pipeline = args.pipeline
     res = transform(opts)
