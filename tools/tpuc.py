@@ -150,7 +150,10 @@ def cmd_opt(args) -> int:
                 module.verify()
             except VerifyException as e:
                 raise CompileError(f"invalid IR: {' '.join(str(e).split())[:500]}") from None
+            store = _attach_weights(module, args.file)
             run_pipeline(module, args.passes, _dump_options(args))
+            if store is not None and args.output:
+                _save_weights(module, store, args.output)
             outputs.append(print_module(module, generic=args.generic))
         except CompileError as e:
             if not args.verify_diagnostics:
@@ -162,6 +165,39 @@ def cmd_opt(args) -> int:
     else:
         sys.stdout.write(result)
     return 0
+
+
+def _attach_weights(module, ir_path: str):
+    """Load ``module.weight_file`` (relative to the IR file) and attach it, if it exists."""
+    from pathlib import Path
+
+    from tpuc.compiler.weights import WeightStore, attach_store
+
+    wf = module.attributes.get("module.weight_file")
+    if wf is None or ir_path == "-":
+        return None
+    path = Path(ir_path).parent / wf.data
+    if not path.is_file():
+        return None
+    store = WeightStore.load(path)
+    attach_store(module, store)
+    return store
+
+
+def _save_weights(module, store, out_path: str) -> None:
+    """Write the (possibly changed) weights beside ``out_path`` and point the module at them."""
+    from pathlib import Path
+
+    from xdsl.dialects.builtin import StringAttr
+
+    from tpuc.dialects.top.base import name_of
+
+    used = {name_of(op) for op in module.walk() if op.name == "top.Weight"}
+    store.keep_only(used)
+    out = Path(out_path)
+    wpath = out.with_name(f"{out.stem}_weight.npz")
+    store.save(wpath)
+    module.attributes["module.weight_file"] = StringAttr(wpath.name)
 
 
 def cmd_run(args) -> int:
