@@ -48,6 +48,9 @@ def run_pipeline(module: ModuleOp, spec: str, opts: DumpOptions | None = None, *
     """Apply ``spec`` to ``module`` in place; returns ``(pass, seconds)`` per pass."""
     opts = opts or DumpOptions()
     passes = parse_pipeline(spec)
+    unknown = sorted((opts.print_after | opts.print_before) - set(available()))
+    if unknown:
+        raise CompileError(f"--print-ir-after/--print-ir-before name unknown pass(es): {', '.join(unknown)}")
     ctx = make_context()
     timings: list[tuple[str, float]] = []
     dump_dir = Path(opts.dump_dir) if opts.dump_dir else None

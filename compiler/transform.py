@@ -104,7 +104,7 @@ def transform(opts: TransformOptions) -> TransformResult:
         inputs = (load_inputs(opts.test_input, specs) if opts.test_input is not None
                   else random_inputs(specs, opts.random_input))
         top_names = {n for op in module.walk() if op.name not in ("top.Weight", "top.None")
-                     for n in result_names(op) if n}
+                     for n in result_names(op) if n} | set(interpreter.output_names(module))
         t = time.perf_counter()
         from tpuc.compiler.reference import run_onnxruntime
 
@@ -123,7 +123,11 @@ def transform(opts: TransformOptions) -> TransformResult:
                 comparison.add(tname, r, value)
 
         try:
-            interpreter.run(module, store, inputs, on_tensor=on_tensor)
+            outs = interpreter.run(module, store, inputs, on_tensor=on_tensor)
+            # Outputs folded to constants (top.Weight) are not streamed: compare them here.
+            for oname, value in zip(interpreter.output_names(module), outs):
+                if oname in ref:
+                    on_tensor(oname, value)
         except BaseException:
             if writer is not None:
                 writer.abort()
@@ -131,8 +135,7 @@ def transform(opts: TransformOptions) -> TransformResult:
         times["interpreter+compare"] = time.perf_counter() - t
         if writer is not None:
             writer.close()
-        outs = interpreter.output_names(module)
-        _log(opts, comparison.table(verbose=opts.verbose, names=outs))
+        _log(opts, comparison.table(verbose=opts.verbose, names=interpreter.output_names(module)))
 
     t = time.perf_counter()
     store.save(weight_path)

@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dump_flags(t)
 
     o = sub.add_parser("opt", help="run passes on an IR file (xdsl-opt style)")
-    o.add_argument("file", help="input .mlir ('-' for stdin)")
+    o.add_argument("file", nargs="?", help="input .mlir ('-' for stdin)")
     o.add_argument("-p", "--passes", default="", help="pass pipeline, e.g. top-dce,canonicalize")
     o.add_argument("-o", "--output", help="output file (default stdout)")
     o.add_argument("--list-passes", action="store_true", help="list the registered passes and exit")
@@ -132,6 +132,8 @@ def cmd_opt(args) -> int:
             doc = (cls.__doc__ or "").strip().splitlines()[0]
             print(f"{name:<24} {doc}")
         return 0
+    if args.file is None:
+        raise CompileError("tpuc opt needs an input file (or '-' for stdin)")
     if args.file == "-":
         text = sys.stdin.read()
     else:

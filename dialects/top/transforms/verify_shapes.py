@@ -13,7 +13,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import VerifyException
 
-from tpuc.dialects.top.base import TopOp, name_of
+from tpuc.dialects.top.base import TopOp
 
 
 @dataclass(frozen=True)
@@ -28,4 +28,4 @@ class TopVerifyShapesPass(ModulePass):
                 try:
                     o.verify_()
                 except VerifyException as e:
-                    raise VerifyException(f"'{name_of(o)}': {e}") from None
+                    raise VerifyException(str(e)) from None
