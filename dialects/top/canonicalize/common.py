@@ -31,6 +31,13 @@ def single_use(value: SSAValue) -> bool:
     return value.has_one_use()
 
 
+def feeds_return(value: SSAValue) -> bool:
+    """True when ``value`` is a graph output (forwarding it away would lose its tensor name)."""
+    from xdsl.dialects.func import ReturnOp
+
+    return any(isinstance(u.operation, ReturnOp) for u in value.uses)
+
+
 def users(value: SSAValue) -> list[Operation]:
     return [u.operation for u in value.uses]
 

@@ -31,6 +31,8 @@ class GatherScalarToSliceSqueeze(RewritePattern):
             return
         shape = shape_of(op.input)
         axis = op.p("axis") % len(shape)
+        if not -shape[axis] <= int(idx) < shape[axis]:
+            return  # out of range: leave it to Gather's own error
         i = int(idx) % shape[axis]
         name = name_of(op)
         sl = new_op(rewriter, SliceOp, [op.input], slice_props(shape, axis, i, i + 1), f"{name}_slice")

@@ -104,7 +104,9 @@ class MatMulHdimIsBatch(RewritePattern):
             return
         if not single_use(pl.output) or not single_use(pr.output) or not is_none(op.bias):
             return
-        if any(op.p(f, False) for f in ("left_transpose", "output_transpose", "hdim_is_batch", "keep_dims")):
+        if any(op.p(f, False) for f in ("left_transpose", "output_transpose", "hdim_is_batch")):
+            return
+        if not op.p("keep_dims", True):
             return
         if tuple(pl.p("order")) != SWAP_HEADS or len(shape_of(pl.input)) != 4 or len(shape_of(pr.input)) != 4:
             return

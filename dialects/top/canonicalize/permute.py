@@ -10,7 +10,7 @@ from __future__ import annotations
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 
 from tpuc.dialects.top.base import name_of
-from tpuc.dialects.top.canonicalize.common import new_op, single_use
+from tpuc.dialects.top.canonicalize.common import feeds_return, new_op, single_use
 from tpuc.dialects.top.ops.shape import PermuteOp
 
 
@@ -20,7 +20,7 @@ class PermuteIdentity(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: PermuteOp, rewriter: PatternRewriter) -> None:
         order = op.p("order")
-        if tuple(order) == tuple(range(len(order))):
+        if tuple(order) == tuple(range(len(order))) and not feeds_return(op.output):
             rewriter.replace(op, [], [op.input])
 
 
@@ -36,6 +36,8 @@ class PermuteCompose(RewritePattern):
         p, q = inner.p("order"), op.p("order")
         order = tuple(p[i] for i in q)
         if order == tuple(range(len(order))):
+            if feeds_return(op.output):
+                return  # forwarding would rename a graph output
             rewriter.replace(op, [], [inner.input])
         else:
             new = new_op(rewriter, PermuteOp, [inner.input], {"order": order}, name_of(op))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 
 from tpuc.dialects.top.base import name_of, shape_of
-from tpuc.dialects.top.canonicalize.common import new_op, single_use
+from tpuc.dialects.top.canonicalize.common import feeds_return, new_op, single_use
 from tpuc.dialects.top.ops.shape import PermuteOp, ReshapeOp
 
 
@@ -24,7 +24,7 @@ class ReshapeIdentity(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: ReshapeOp, rewriter: PatternRewriter) -> None:
-        if shape_of(op.input) == shape_of(op.output):
+        if shape_of(op.input) == shape_of(op.output) and not feeds_return(op.output):
             rewriter.replace(op, [], [op.input])
 
 

@@ -25,6 +25,13 @@ class TopPatternApplier(RewritePattern):
     """Try the patterns registered for ``type(op)`` in order; count the one that fires."""
 
     def __init__(self, disabled: frozenset[str] = frozenset()):
+        known = {type(p).__name__ for v in patterns_by_op().values() for p in v}
+        unknown = sorted(disabled - known)
+        if unknown:
+            from tpuc.compiler.errors import CompileError
+
+            raise CompileError(f"top-canonicalize: unknown pattern(s) to disable: {', '.join(unknown)} "
+                               f"(known: {', '.join(sorted(known))})")
         self.table = {k: [p for p in v if type(p).__name__ not in disabled] for k, v in patterns_by_op().items()}
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
