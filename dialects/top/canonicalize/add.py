@@ -3,10 +3,9 @@
 * ``MatMulBiasFuse``: ``Add(MatMul(x, W), b) -> MatMul(x, W, b)`` when ``b`` is a weight
   broadcasting only along the last dim (shape ``[N]`` or ``[1, ..., 1, N]``), the MatMul has no
   bias, no transpose/hdim flags and a single use.
-* ``PermuteSinkThroughBinary``: ``op(Permute(x, p), W) -> Permute(op(x, W'), p)`` where ``W'`` is
-  ``W`` broadcast-reshaped and permuted by ``p^-1`` (a new weight; needs the weight store unless
-  ``W`` is a scalar), or ``op(Permute(x, p), Permute(y, p)) -> Permute(op(x, y), p)``. Requires
-  the Permute(s) single-use and the weight not to enlarge the result by broadcasting.
+* ``PermuteSinkThroughBinary``: ``op(Permute(x, p), y...) -> Permute(op(x, y'...), p)`` for the
+  elementwise ops (Add, Sub, Mul, Div, Max, Min, Pow, Compare, Where); see the class docstring
+  for how each other operand is re-laid-out.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from tpuc.dialects.top.canonicalize.common import (
 )
 from tpuc.dialects.top.ops import elementwise as E
 from tpuc.dialects.top.ops.nn import MatMulOp
-from tpuc.dialects.top.ops.shape import PermuteOp
+from tpuc.dialects.top.ops.shape import PermuteOp, ReshapeOp
 
 _FLAGS = ("left_transpose", "right_transpose", "output_transpose", "hdim_is_batch", "do_relu")
 
@@ -57,49 +56,76 @@ class MatMulBiasFuse(RewritePattern):
             return
 
 
+def _reshape_only(shape: tuple[int, ...], order: tuple[int, ...]) -> bool:
+    """True when transposing ``shape`` by ``order`` only moves size-1 dims (a pure reshape)."""
+    moved = [d for d in order if shape[d] != 1]
+    return moved == sorted(moved)
+
+
 class PermuteSinkThroughBinary(RewritePattern):
-    """``op(Permute(x, p), W) -> Permute(op(x, W'), p)``; ``op(Permute(x,p), Permute(y,p)) ->
-    Permute(op(x, y), p)``."""
+    """Sink a Permute below an elementwise op (Add, Sub, Mul, Div, Max, Min, Pow, Compare, Where):
+    ``op(Permute(x, p), y, ...) -> Permute(op(x, y', ...), p)``.
+
+    Requires a single-use Permute ``p`` whose result has the op's result shape. Each other operand
+    ``y`` becomes ``y'``: the input of a single-use Permute with the same ``p``; itself if it has one
+    element; for a weight, a new weight transposed by ``p^-1`` (needs the weight store); for any
+    other tensor, a ``Reshape`` when undoing ``p`` on it only moves size-1 dims (attention masks
+    ``[1, 1, s, s]``); otherwise the pattern does not fire.
+    """
 
     def match_and_rewrite(self, op: TopOp, rewriter: PatternRewriter) -> None:
-        if len(op.operands) != 2:
+        out_shape = shape_of(op.results[0])
+        perm = next((v.owner for v in op.operands if isinstance(v.owner, PermuteOp) and single_use(v)
+                     and shape_of(v) == out_shape), None)
+        if perm is None:
             return
-        a, b = op.operands
-        pa = a.owner if isinstance(a.owner, PermuteOp) and single_use(a) else None
-        pb = b.owner if isinstance(b.owner, PermuteOp) and single_use(b) else None
-        name = name_of(op)
-        props = dict(op.properties)
-        if pa is not None and pb is not None and pa.p("order") == pb.p("order") \
-                and shape_of(pa.input) == shape_of(pb.input):
-            order = pa.p("order")
-            inner = new_op(rewriter, type(op), [pa.input, pb.input], props, f"{name}_before_permute")
-            outer = new_op(rewriter, PermuteOp, [inner.results[0]], {"order": order}, name)
-            rewriter.replace(op, [], [outer.output])
-            rewriter.erase(pa)
-            rewriter.erase(pb)
-            return
-        for perm, other, perm_first in ((pa, b, True), (pb, a, False)):
-            if perm is None or not is_weight(other):
-                continue
-            order = perm.p("order")
-            out_shape, w_shape = shape_of(perm.output), shape_of(other)
-            if broadcast_shapes(out_shape, w_shape) != out_shape:
-                continue
-            if int(np.prod(w_shape)) == 1:
-                w_new = other
+        order = tuple(perm.p("order"))
+        inv = inverse(order)
+        plan: list[tuple[str, object]] = []
+        for v in op.operands:
+            owner = v.owner
+            vs = shape_of(v)
+            if isinstance(owner, PermuteOp) and tuple(owner.p("order")) == order and single_use(v) \
+                    and len(vs) == len(order):
+                plan.append(("permute", owner))
+            elif int(np.prod(vs)) == 1:
+                plan.append(("keep", v))
+            elif len(vs) > len(order) or broadcast_shapes(out_shape, vs) != out_shape:
+                return
             else:
-                w = weight_value(other)
-                if w is None:
-                    continue
-                w = w.reshape((1,) * (len(out_shape) - w.ndim) + w.shape)
-                w_new = new_weight(rewriter, op, f"{name_of(other.owner)}_permuted", np.transpose(w, inverse(order)))
-            operands = [perm.input, w_new] if perm_first else [w_new, perm.input]
-            inner = new_op(rewriter, type(op), operands, props, f"{name}_before_permute")
-            outer = new_op(rewriter, PermuteOp, [inner.results[0]], {"order": order}, name)
-            rewriter.replace(op, [], [outer.output])
-            rewriter.erase(perm)
-            return
+                full = (1,) * (len(order) - len(vs)) + vs
+                target = tuple(full[i] for i in inv)
+                if is_weight(v):
+                    w = weight_value(v)
+                    if w is None:
+                        return
+                    plan.append(("weight", (v, np.transpose(w.reshape(full), inv))))
+                elif _reshape_only(full, inv):
+                    plan.append(("reshape", (v, target)))
+                else:
+                    return
+        name = name_of(op)
+        operands = []
+        for kind, item in plan:
+            if kind == "permute":
+                operands.append(item.input)
+            elif kind == "keep":
+                operands.append(item)
+            elif kind == "weight":
+                v, data = item
+                operands.append(new_weight(rewriter, op, f"{name_of(v.owner)}_permuted", data))
+            else:
+                v, target = item
+                base = name_of(v.owner) or name
+                operands.append(new_op(rewriter, ReshapeOp, [v], {"shape": target}, f"{base}_for_{name}").output)
+        inner = new_op(rewriter, type(op), operands, dict(op.properties), f"{name}_before_permute")
+        outer = new_op(rewriter, PermuteOp, [inner.results[0]], {"order": order}, name)
+        rewriter.replace(op, [], [outer.output])
+        for kind, item in plan:
+            if kind == "permute" and not item.output.uses:
+                rewriter.erase(item)
 
 
 _SINK = PermuteSinkThroughBinary()
-PATTERNS = [(E.AddOp, MatMulBiasFuse())] + [(c, _SINK) for c in (E.AddOp, E.SubOp, E.MulOp, E.DivOp)]
+PATTERNS = [(E.AddOp, MatMulBiasFuse())] + [
+    (c, _SINK) for c in (E.AddOp, E.SubOp, E.MulOp, E.DivOp, E.MaxOp, E.MinOp, E.PowOp, E.CompareOp, E.WhereOp)]

@@ -242,11 +242,12 @@ module attributes {module.weight_file = "add_w.npz"} {
 }
 
 // -----
-// Must not fire: the permuted operands broadcast against each other (inputs of different shapes).
+// Fires: permuted operands of equal rank that broadcast against each other still commute with the
+// Permute (broadcasting is per axis, and both use the same order).
 // CHECK-LABEL: func.func @no_sink_broadcasting_permutes
-// CHECK:       top.Permute({{.*}} loc("px")
-// CHECK:       top.Permute({{.*}} loc("py")
-// CHECK:       top.Add({{.*}}) : (tensor<4x3xf32>, tensor<1x3xf32>) -> tensor<4x3xf32> loc("a")
+// CHECK-NOT:   loc("px")
+// CHECK:       top.Add({{.*}}) : (tensor<3x4xf32>, tensor<3x1xf32>) -> tensor<3x4xf32> loc("a_before_permute")
+// CHECK-NEXT:  top.Permute({{.*}}) {order = array<i64: 1, 0>} : (tensor<3x4xf32>) -> tensor<4x3xf32> loc("a")
 module attributes {module.weight_file = "add_w.npz"} {
   func.func @no_sink_broadcasting_permutes(%arg0: tensor<3x4xf32>, %arg1: tensor<3x1xf32>) -> tensor<4x3xf32> {
     %0 = top.Input(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32> loc("x")
