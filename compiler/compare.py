@@ -41,16 +41,16 @@ def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, str]:
         x, y = x[fx & fy], y[fx & fy]
     if x.size == 0 or np.array_equal(x, y):
         return 1.0, 1.0, math.inf, "equal"
-    nx, ny = np.linalg.norm(x), np.linalg.norm(y)
-    if nx == 0 or ny == 0:
-        cos = 0.0
-    else:
-        cos = float(np.dot(x / nx, y / ny))
-    ed = np.linalg.norm(x - y)
-    sr = np.linalg.norm((x + y) / 2) + 1e-7
-    euclid = 0.0 if (np.isinf(ed) or np.isinf(sr)) else float(1 - ed / sr)
-    noise = np.sum((x - y) ** 2)
-    sqnr = math.inf if noise == 0 else float(10 * np.log10(max(np.sum(x**2), 1e-300) / noise))
+    # Three dot products and one of the difference (computed directly: no cancellation when the
+    # tensors are nearly equal, which is the case that matters).
+    xx, yy, xy = float(np.dot(x, x)), float(np.dot(y, y)), float(np.dot(x, y))
+    d = x - y
+    dd = float(np.dot(d, d))
+    cos = 0.0 if xx == 0 or yy == 0 else xy / math.sqrt(xx * yy)
+    ed = math.sqrt(dd)
+    sr = 0.5 * math.sqrt(max(xx + yy + 2 * xy, 0.0)) + 1e-7
+    euclid = 0.0 if (math.isinf(ed) or math.isinf(sr)) else 1 - ed / sr
+    sqnr = math.inf if dd == 0 else 10 * math.log10(max(xx, 1e-300) / dd)
     return cos, euclid, sqnr, ""
 
 
