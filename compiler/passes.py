@@ -28,6 +28,18 @@ def _top_canonicalize():
     return TopCanonicalizePass
 
 
+def _top_cse():
+    from tpuc.dialects.top.transforms.cse import TopCSEPass
+
+    return TopCSEPass
+
+
+def _top_slice_to_conv():
+    from tpuc.dialects.top.transforms.slice_to_conv import TopSliceToConvPass
+
+    return TopSliceToConvPass
+
+
 def _top_verify_shapes():
     from tpuc.dialects.top.transforms.verify_shapes import TopVerifyShapesPass
 
@@ -38,7 +50,9 @@ def _top_verify_shapes():
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "canonicalize": _xdsl("canonicalize"),
     "top-canonicalize": _top_canonicalize,
+    "top-cse": _top_cse,
     "top-dce": _top_dce,
+    "top-slice-to-conv": _top_slice_to_conv,
     "top-verify-shapes": _top_verify_shapes,
 }
 

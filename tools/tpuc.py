@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--tolerance", default="0.99,0.99")
     c.add_argument("--excepts", default="")
     c.add_argument("-v", "--verbose", action="store_true")
+    from tpuc.lowering.calibration.cli import add_arguments as calibrate_arguments  # light: no numpy
+
+    calibrate_arguments(sub.add_parser("calibrate", help="INT8 threshold per tensor from the Top interpreter "
+                                                         "(run_calibration.py)"))
     sub.add_parser("ops", help="list the supported ONNX op types and the Top ops")
     return p
 
@@ -256,7 +260,13 @@ def cmd_compare(args) -> int:
     return EXIT_MISMATCH if cmp.failed else 0
 
 
-COMMANDS = {"ops": cmd_ops, "transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
+def cmd_calibrate(args) -> int:
+    from tpuc.lowering.calibration.cli import run
+
+    return run(args)
+
+
+COMMANDS = {"calibrate": cmd_calibrate, "ops": cmd_ops, "transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,8 @@
 // MatMul -> Add relative-position bias -> Softmax -> MatMul v -> Permute(0, 2, 1, 3) -> Reshape ->
 // proj MatMul + Add bias. After canonicalization no Permute is left between the qkv MatMul and
 // the proj MatMul: both attention MatMuls are hdim_is_batch (q k^T with right_transpose), the
-// scale Mul, the bias Add (with the bias weight permuted once, rel_bias_permuted) and the Softmax
+// q scale folded into the qkv projection weights (ScaleIntoProjection: qkv_w_scaled), the bias Add
+// (with the bias weight permuted once, rel_bias_permuted) and the Softmax
 // run in the [b, s, h, d] layout, and both biases are fused.
 // RUN: mkdir -p %t && %python -c "import numpy as np; r = np.random.default_rng(0); np.savez('%t/swin_w.npz', qkv_w=r.standard_normal((8, 24), np.float32), qkv_b=r.standard_normal(24, np.float32), scale=np.array(0.5, np.float32), rel_bias=r.standard_normal((1, 2, 4, 4), np.float32), proj_w=r.standard_normal((8, 8), np.float32), proj_b=r.standard_normal(8, np.float32))" && cp %s %t/swin.mlir
 // RUN: tpuc-opt %t/swin.mlir -p top-canonicalize -o %t/out.mlir
@@ -13,21 +14,19 @@
 
 // CHECK-LABEL: func.func @main
 // CHECK-NEXT:  %[[X:.*]] = top.Input(%{{.*}}) : (tensor<2x4x8xf32>) -> tensor<2x4x8xf32> loc("x")
-// CHECK-NEXT:  %[[WQKV:.*]] = top.Weight() : () -> tensor<8x24xf32> loc("qkv_w")
 // CHECK-NEXT:  %[[N:.*]] = top.None() : () -> none loc("none")
-// CHECK-NEXT:  %[[BQKV:.*]] = top.Weight() : () -> tensor<24xf32> loc("qkv_b")
-// CHECK-NEXT:  %[[QKV:.*]] = top.MatMul(%[[X]], %[[WQKV]], %[[BQKV]]) : (tensor<2x4x8xf32>, tensor<8x24xf32>, tensor<24xf32>) -> tensor<2x4x24xf32> loc("qkv")
+// CHECK-NEXT:  %[[WQKV:.*]] = top.Weight() : () -> tensor<8x24xf32> loc("qkv_w_scaled")
+// CHECK-NEXT:  %[[BQKV:.*]] = top.Weight() : () -> tensor<24xf32> loc("qkv_b_scaled")
+// CHECK-NEXT:  %[[QKV:.*]] = top.MatMul(%[[X]], %[[WQKV]], %[[BQKV]]) : (tensor<2x4x8xf32>, tensor<8x24xf32>, tensor<24xf32>) -> tensor<2x4x24xf32> loc("qkv_scaled")
 // CHECK-NOT:   top.Permute
-// CHECK:       %[[R:.*]] = top.Reshape(%[[QKV]]) {shape = array<i64: 2, 4, 3, 2, 4>} : (tensor<2x4x24xf32>) -> tensor<2x4x3x2x4xf32> loc("qkv_reshape")
-// CHECK-NEXT:  %[[QS:.*]] = top.Slice(%[[R]]) {offset = array<i64: 0, 0, 0, 0, 0>, ends = array<i64: 2, 4, 1, 2, 4>, steps = array<i64: 1, 1, 1, 1, 1>} : (tensor<2x4x3x2x4xf32>) -> tensor<2x4x1x2x4xf32> loc("q_slice")
-// CHECK-NEXT:  %[[Q:.*]] = top.Squeeze(%[[QS]]) {axes = array<i64: 2>} : (tensor<2x4x1x2x4xf32>) -> tensor<2x4x2x4xf32> loc("q_squeeze")
+// CHECK:       %[[R:.*]] = top.Reshape(%[[QKV]]) {shape = array<i64: 2, 4, 3, 2, 4>} : (tensor<2x4x24xf32>) -> tensor<2x4x3x2x4xf32> loc("qkv_reshape_scaled")
+// CHECK-NEXT:  %[[QS:.*]] = top.Slice(%[[R]]) {offset = array<i64: 0, 0, 0, 0, 0>, ends = array<i64: 2, 4, 1, 2, 4>, steps = array<i64: 1, 1, 1, 1, 1>} : (tensor<2x4x3x2x4xf32>) -> tensor<2x4x1x2x4xf32> loc("q_scaled_slice")
+// CHECK-NEXT:  %[[Q:.*]] = top.Squeeze(%[[QS]]) {axes = array<i64: 2>} : (tensor<2x4x1x2x4xf32>) -> tensor<2x4x2x4xf32> loc("q_scaled_squeeze")
 // CHECK-NEXT:  %[[KS:.*]] = top.Slice(%[[R]]) {offset = array<i64: 0, 0, 1, 0, 0>, ends = array<i64: 2, 4, 2, 2, 4>, steps = array<i64: 1, 1, 1, 1, 1>} : (tensor<2x4x3x2x4xf32>) -> tensor<2x4x1x2x4xf32> loc("k_slice")
 // CHECK-NEXT:  %[[K:.*]] = top.Squeeze(%[[KS]]) {axes = array<i64: 2>} : (tensor<2x4x1x2x4xf32>) -> tensor<2x4x2x4xf32> loc("k_squeeze")
 // CHECK-NEXT:  %[[VS:.*]] = top.Slice(%[[R]]) {offset = array<i64: 0, 0, 2, 0, 0>, ends = array<i64: 2, 4, 3, 2, 4>, steps = array<i64: 1, 1, 1, 1, 1>} : (tensor<2x4x3x2x4xf32>) -> tensor<2x4x1x2x4xf32> loc("v_slice")
 // CHECK-NEXT:  %[[V:.*]] = top.Squeeze(%[[VS]]) {axes = array<i64: 2>} : (tensor<2x4x1x2x4xf32>) -> tensor<2x4x2x4xf32> loc("v_squeeze")
-// CHECK-NEXT:  %[[SC:.*]] = top.Weight() : () -> tensor<f32> loc("scale")
-// CHECK-NEXT:  %[[QSC:.*]] = top.Mul(%[[Q]], %[[SC]]) : (tensor<2x4x2x4xf32>, tensor<f32>) -> tensor<2x4x2x4xf32> loc("q_scaled_before_permute")
-// CHECK-NEXT:  %[[A:.*]] = top.MatMul(%[[QSC]], %[[K]], %[[N]]) {right_transpose = true, hdim_is_batch = true} : (tensor<2x4x2x4xf32>, tensor<2x4x2x4xf32>, none) -> tensor<2x4x2x4xf32> loc("attn_hdim")
+// CHECK-NEXT:  %[[A:.*]] = top.MatMul(%[[Q]], %[[K]], %[[N]]) {hdim_is_batch = true, right_transpose = true} : (tensor<2x4x2x4xf32>, tensor<2x4x2x4xf32>, none) -> tensor<2x4x2x4xf32> loc("attn_hdim")
 // CHECK-NEXT:  %[[RB:.*]] = top.Weight() : () -> tensor<1x4x2x4xf32> loc("rel_bias_permuted")
 // CHECK-NEXT:  %[[AB:.*]] = top.Add(%[[A]], %[[RB]]) : (tensor<2x4x2x4xf32>, tensor<1x4x2x4xf32>) -> tensor<2x4x2x4xf32> loc("attn_bias_before_permute")
 // CHECK-NEXT:  %[[SM:.*]] = top.Softmax(%[[AB]]) {axis = 3 : i64} : (tensor<2x4x2x4xf32>) -> tensor<2x4x2x4xf32> loc("attn_softmax_before_permute")
@@ -39,9 +38,9 @@
 // CHECK-NEXT:  func.return %[[P]] : tensor<2x4x8xf32>
 // The same, checked loosely: no Permute from the qkv MatMul to the proj MatMul.
 // LOOSE-LABEL: func.func @main
-// LOOSE:       top.MatMul({{.*}} loc("qkv")
+// LOOSE:       top.MatMul({{.*}} loc("qkv_scaled")
 // LOOSE-NOT:   top.Permute
-// LOOSE:       top.MatMul({{.*}}) {right_transpose = true, hdim_is_batch = true}
+// LOOSE:       top.MatMul({{.*}}) {hdim_is_batch = true, right_transpose = true}
 // LOOSE-NOT:   top.Permute
 // LOOSE:       top.MatMul({{.*}}) {hdim_is_batch = true, right_transpose = false}
 // LOOSE-NOT:   top.Permute
