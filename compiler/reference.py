@@ -22,7 +22,7 @@ def run_onnxruntime(model: onnx.ModelProto, inputs: dict[str, np.ndarray], expos
         m.ir_version = 10  # what onnxruntime 1.2x reads; our models use nothing newer
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    opts.log_severity_level = 3
+    opts.log_severity_level = 4
     try:
         sess = ort.InferenceSession(m.SerializeToString(), opts, providers=["CPUExecutionProvider"])
         names = [o.name for o in sess.get_outputs()]

@@ -138,8 +138,9 @@ def transform(opts: TransformOptions) -> TransformResult:
         _log(opts, comparison.table(verbose=opts.verbose, names=interpreter.output_names(module)))
 
     t = time.perf_counter()
+    text = print_module(module, generic=opts.dumps.generic)  # may fail: before any file is written
     store.save(weight_path)
-    write_atomic(mlir_path, print_module(module, generic=opts.dumps.generic))
+    write_atomic(mlir_path, text)
     times["write"] = time.perf_counter() - t
     times["total"] = time.perf_counter() - t0
     counts: dict[str, int] = {}

@@ -91,8 +91,16 @@ def numpy_dtype(elem: Attribute) -> np.dtype:
         raise ValueError(f"element type {elem} has no numpy dtype") from None
 
 
+MAX_DIM = 2**31 - 1  # larger dims are not real tensors (and MLIR rejects > int64)
+
+
 def tensor_type(shape: Sequence[int], dtype: Any) -> TensorType:
-    return TensorType(element_type(dtype), [int(d) for d in shape])
+    """The static tensor type; raises ValueError for negative or absurd dims."""
+    dims = [int(d) for d in shape]
+    bad = [d for d in dims if d < 0 or d > MAX_DIM]
+    if bad:
+        raise ValueError(f"dimension {bad[0]} of shape {dims} is out of range [0, {MAX_DIM}]")
+    return TensorType(element_type(dtype), dims)
 
 
 def shape_of(value: SSAValue | Attribute) -> tuple[int, ...]:
@@ -278,9 +286,13 @@ def build(cls: type[TopOp], operands: Sequence[SSAValue], props: dict[str, Any] 
 
 
 def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
-    try:
-        return tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
-    except ValueError:
-        raise VerifyException(
-            "shapes " + ", ".join(str(list(s)) for s in shapes) + " do not broadcast"
-        ) from None
+    """Multidirectional (numpy/ONNX) broadcasting of any rank (numpy's helper stops at 32)."""
+    rank = max((len(s) for s in shapes), default=0)
+    out = []
+    for i in range(rank):
+        dims = {int(s[len(s) - rank + i]) for s in shapes if len(s) - rank + i >= 0}
+        dims.discard(1)
+        if len(dims) > 1:
+            raise VerifyException("shapes " + ", ".join(str(list(s)) for s in shapes) + " do not broadcast")
+        out.append(dims.pop() if dims else 1)
+    return tuple(out)

@@ -87,11 +87,20 @@ def convert_dropout(ctx, node):
 
 @converter("Range")
 def convert_range(ctx, node):
-    start, limit, delta = (ctx.need_const(node.input(i), what).reshape(()) for i, what in
-                           enumerate(("start", "limit", "delta")))
+    vals = []
+    for i, what in enumerate(("start", "limit", "delta")):
+        v = ctx.need_const(node.input(i), what)
+        if v.size != 1:
+            raise ctx.error(f"{what} must be a scalar, got shape {list(v.shape)}")
+        vals.append(v.reshape(()))
+    start, limit, delta = vals
     if delta == 0:
         raise ctx.error("delta is 0")
-    n = max(int(np.ceil((limit - start) / delta)), 0)
+    with np.errstate(all="ignore"):
+        count = np.ceil((limit - start) / delta)
+    if not np.isfinite(count):
+        raise ctx.error(f"Range({start}, {limit}, {delta}) has no finite length")
+    n = max(int(count), 0)
     _checked_size(ctx, [n])
     ctx.set_const(node.outputs[0], (start + np.arange(n) * delta).astype(start.dtype))
 

@@ -132,6 +132,9 @@ def convert_clip(ctx, node):
             if hi_name:
                 ctx.emit(E.MinOp, [out, hi_name], outs=node.outputs[0])
             return
+        for what, c in (("min", lo_c), ("max", hi_c)):
+            if c is not None and c.size != 1:
+                raise ctx.error(f"Clip {what} must be a scalar, got shape {list(c.shape)}")
         lo = None if lo_c is None else lo_c.item()
         hi = None if hi_c is None else hi_c.item()
     props = {"min": None if lo is None else float(lo), "max": None if hi is None else float(hi)}
@@ -142,7 +145,11 @@ def convert_clip(ctx, node):
 def convert_cast(ctx, node):
     import onnx
 
-    to = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(node.attr("to")))
+    try:
+        to = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(node.attr("to")))
+        E.cast_name(to)
+    except (ValueError, KeyError, TypeError):
+        raise ctx.error(f"Cast to element type {node.attr('to')} is not supported by tpuc") from None
     x = node.input(0)
     if ctx.dtype(x) == to:
         ctx.alias(node.outputs[0], x)

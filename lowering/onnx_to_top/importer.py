@@ -21,7 +21,7 @@ import onnx
 from onnx import numpy_helper
 from xdsl.builder import Builder
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp, StringAttr, TensorType
+from xdsl.dialects.builtin import ModuleOp, NoneType, StringAttr, TensorType
 from xdsl.ir import Block, Region, SSAValue
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import VerifyException
@@ -81,6 +81,28 @@ def _decode_attr(a: onnx.AttributeProto) -> Any:
     return v
 
 
+def _decode_attrs(proto: onnx.NodeProto) -> dict[str, Any]:
+    out = {}
+    for a in proto.attribute:
+        try:
+            out[a.name] = _decode_attr(a)
+        except (UnicodeDecodeError, ValueError, TypeError) as e:
+            raise CompileError(f"attribute '{a.name}' cannot be read ({type(e).__name__})",
+                               where=f"node '{proto.name or proto.output[0]}' ({proto.op_type})") from None
+    return out
+
+
+def _check_names(model: onnx.ModelProto, path: str) -> None:
+    """Names must be text: python-protobuf hands back ``bytes`` for invalid UTF-8."""
+    g = model.graph
+    seqs = [(n.name, n.op_type, *n.input, *n.output) for n in g.node]
+    seqs += [(i.name,) for i in (*g.input, *g.output, *g.initializer, *g.value_info)]
+    for seq in seqs:
+        for x in seq:
+            if isinstance(x, bytes):
+                raise CompileError(f"{path}: a node or tensor name is not valid UTF-8 text ({x[:40]!r})")
+
+
 class ImportContext:
     """What converters see: tensors by name (constant or SSA), and ``emit`` to create ops."""
 
@@ -130,7 +152,10 @@ class ImportContext:
 
     # --- definitions ----------------------------------------------------------------------------
     def set_const(self, name: str, value: np.ndarray) -> None:
-        self.consts[name] = np.asarray(value)
+        value = np.asarray(value)
+        if value.dtype.kind in "cSUO":
+            raise self.error(f"tensor '{name}' has element type {value.dtype}, which tpuc does not support")
+        self.consts[name] = value
 
     def alias(self, out: str, src: str) -> None:
         """``out`` is the same tensor as ``src`` (Identity, Dropout in inference)."""
@@ -146,9 +171,13 @@ class ImportContext:
         if name in self.consts:
             if name not in self._weights:
                 arr = np.require(self.consts[name], requirements="C")
+                try:
+                    wtype = tensor_type(arr.shape, arr.dtype)
+                except ValueError as e:
+                    raise self.error(f"constant '{name}': {e}") from None
                 key = self.store.unique_name(name)
                 self.store[key] = arr
-                op = build(WeightOp, [], name=key, result_types=[tensor_type(arr.shape, arr.dtype)])
+                op = build(WeightOp, [], name=key, result_types=[wtype])
                 self.ops.append(op)
                 self._weights[name] = op.results[0]
             return self._weights[name]
@@ -169,6 +198,30 @@ class ImportContext:
             name = f"{base}_{i}"
         return name
 
+    def _check_fold_size(self, cls: type[TopOp], names, properties, n_results: int) -> None:
+        """Infer the folded result's type on placeholder operands first, so a constant that would
+        be absurdly large (Tile/Expand/Pad of a constant to terabytes) is refused, not allocated."""
+        from tpuc.lowering.onnx_to_top.constant import MAX_FOLDED_ELEMENTS
+
+        types = []
+        for n in names:
+            if n is None:
+                types.append(NoneType())
+            else:
+                c = self.consts[n]
+                types.append(tensor_type(c.shape, c.dtype))
+        block = Block(arg_types=types)
+        probe = cls.create(operands=list(block.args), result_types=[NoneType()] * n_results, properties=properties)
+        try:
+            rtypes = probe.infer_types()
+        except (VerifyException, ValueError, TypeError, IndexError, AssertionError) as e:
+            raise self.error(f"{cls.name}: {e}") from None
+        finally:
+            probe.drop_all_references()
+        for t in rtypes:
+            if isinstance(t, TensorType) and float(np.prod(shape_of(t), dtype=np.float64)) > MAX_FOLDED_ELEMENTS:
+                raise self.error(f"folding would create a constant of shape {list(shape_of(t))}, too large")
+
     def emit(self, cls: type[TopOp], inputs: Sequence[str | np.ndarray | None], props: dict[str, Any] | None = None,
              outs: str | Sequence[str] | None = None) -> list[str]:
         """Define ``outs`` as ``cls(inputs, props)``: folded to constants when every input is
@@ -183,8 +236,10 @@ class ImportContext:
             else:
                 names.append(x or None)
         if all(n is None or n in self.consts for n in names):
-            op = cls.create(operands=[], result_types=[],
-                            properties={k: _to_attr(v) for k, v in (props or {}).items() if v is not None})
+            properties = {k: _to_attr(v) for k, v in (props or {}).items() if v is not None}
+            if not cls.DATA_DEPENDENT:
+                self._check_fold_size(cls, names, properties, len(outs))
+            op = cls.create(operands=[], result_types=[], properties=properties)
             try:
                 with np.errstate(all="ignore"):
                     results = op.compute([self.consts[n] if n else None for n in names])
@@ -232,6 +287,7 @@ def load_model(path: str | os.PathLike) -> onnx.ModelProto:
         raise CompileError(f"{path} is not a readable ONNX model ({msg})") from None
     if not model.graph.node and not model.graph.output:
         raise CompileError(f"{path} is not an ONNX model (no graph found)")
+    _check_names(model, path)
     try:
         onnx.checker.check_model(model)
     except Exception as e:
@@ -289,6 +345,10 @@ def bind_inputs(model: onnx.ModelProto, shapes: list[list[int]] | None) -> list[
         if not vi.type.HasField("tensor_type"):
             raise CompileError(f"input '{vi.name}' is not a tensor")
         dtype = _np_dtype(tt.elem_type, f"input '{vi.name}'")
+        try:
+            tensor_type([], dtype)
+        except ValueError:
+            raise CompileError(f"input '{vi.name}': element type {dtype} is not supported by tpuc") from None
         dims = list(tt.shape.dim) if tt.HasField("shape") else None
         if shapes is not None:
             shape = shapes[k]
@@ -309,8 +369,10 @@ def bind_inputs(model: onnx.ModelProto, shapes: list[list[int]] | None) -> list[
                 else:
                     label = f" ('{d.dim_param}')" if d.dim_param else ""
                     raise ShapeError(f"input '{vi.name}' dim {j}{label} is dynamic; bind it with --input-shapes")
-        if any(s > 2**31 for s in shape) or int(np.prod(shape, dtype=np.float64)) > 2**34:
-            raise ShapeError(f"input '{vi.name}' shape {shape} is absurdly large")
+        if len(shape) > 32:
+            raise ShapeError(f"input '{vi.name}' has rank {len(shape)}; tpuc supports ranks up to 32")
+        if any(s > 2**31 for s in shape) or float(np.prod(shape, dtype=np.float64)) > 2**31:
+            raise ShapeError(f"input '{vi.name}' shape {shape} is absurdly large (more than 2^31 elements)")
         bound.append((vi.name, tuple(shape), dtype))
     return bound
 
@@ -400,7 +462,7 @@ def import_model(model: onnx.ModelProto, input_shapes: list[list[int]] | None = 
 
     known = set(ctx.consts) | set(ctx.values)
     for proto in _toposort(list(model.graph.node), known):
-        node = Node(proto, opset, {a.name: _decode_attr(a) for a in proto.attribute})
+        node = Node(proto, opset, _decode_attrs(proto))
         ctx.node = node
         converters[node.op_type](ctx, node)
         for o in node.outputs:

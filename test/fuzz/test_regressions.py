@@ -3,8 +3,8 @@
 Each test is a tiny hand-built model run through the CLI in a fresh process (bounded by a
 timeout and a 4 GiB address-space limit, like the fuzzer) and checks the contract: exit 0/1, or
 exit 2 with exactly one stderr line ``tpuc: error: ...`` and no output files left behind.
-Bugs still open are ``xfail(strict=True)`` with the precise cause: when one is fixed the test
-XPASSes, strict mode fails it, and whoever fixed it removes the marker.
+All 13 bugs found in the first long run are fixed; a bug found later is added here as an
+``xfail(strict=True)`` with its precise cause until it is fixed.
 """
 
 from __future__ import annotations
@@ -91,15 +91,11 @@ _DTYPE_REASON = ("unsupported element types are not rejected: base.element_type 
 
 @pytest.mark.parametrize("elem", [TensorProto.STRING, TensorProto.FLOAT8E4M3FN, TensorProto.COMPLEX64,
                                   TensorProto.UINT4], ids=lambda e: TensorProto.DataType.Name(e))
-@pytest.mark.xfail(strict=True, reason=_DTYPE_REASON.format(
-    where="via importer.import_model arg_types (bind_inputs accepts any elem_type)"))
 def test_graph_input_of_unsupported_dtype(tmp_path, elem):
     m = _model([helper.make_node("Identity", ["x"], ["y"])], [_vi("x", elem, [2])], [_vi("y", elem, [2])])
     _assert_clean_error(_transform(tmp_path, m), "'x'")
 
 
-@pytest.mark.xfail(strict=True, reason=_DTYPE_REASON.format(
-    where="via ImportContext.value() creating a top.Weight for a complex64 initializer (outside emit's try)"))
 def test_complex_initializer_feeding_runtime_op(tmp_path):
     c = numpy_helper.from_array(np.array([1 + 2j, 3 - 1j], np.complex64), "c")
     m = _model([helper.make_node("Add", ["x", "c"], ["y"], name="add")], [_vi("x", TensorProto.FLOAT, [2])],
@@ -107,9 +103,6 @@ def test_complex_initializer_feeding_runtime_op(tmp_path):
     _assert_clean_error(_transform(tmp_path, m), "'c'")
 
 
-@pytest.mark.xfail(strict=True, reason=_DTYPE_REASON.format(
-    where="via ImportContext.value() of a folded string constant (ConstantOfShape with a string value) "
-          "returned as a graph output"))
 def test_folded_string_constant_as_graph_output(tmp_path):
     shape = numpy_helper.from_array(np.array([2, 3], np.int64), "shape")
     cos = helper.make_node("ConstantOfShape", ["shape"], ["y"], name="cos",
@@ -118,8 +111,6 @@ def test_folded_string_constant_as_graph_output(tmp_path):
     _assert_clean_error(_transform(tmp_path, m))
 
 
-@pytest.mark.xfail(strict=True, reason=_DTYPE_REASON.format(
-    where="via elementwise.convert_cast -> E.cast_name(object) for Cast(to=STRING)"))
 def test_cast_to_string(tmp_path):
     m = _model([helper.make_node("Cast", ["x"], ["y"], name="to_str", to=TensorProto.STRING)],
                [_vi("x", TensorProto.FLOAT, [2])], [_vi("y", TensorProto.STRING, [2])])
@@ -129,8 +120,6 @@ def test_cast_to_string(tmp_path):
 # ---------------------------------------------------------------- invalid UTF-8 in the proto
 
 
-@pytest.mark.xfail(strict=True, reason="importer._decode_attr: bytes.decode() of a STRING attribute that is "
-                                       "not UTF-8 raises UnicodeDecodeError -> exit 3")
 def test_string_attribute_not_utf8(tmp_path):
     pads = numpy_helper.from_array(np.array([1, 1], np.int64), "pads")
     pad = helper.make_node("Pad", ["x", "pads"], ["y"], name="pad")
@@ -139,8 +128,6 @@ def test_string_attribute_not_utf8(tmp_path):
     _assert_clean_error(_transform(tmp_path, m), "pad")
 
 
-@pytest.mark.xfail(strict=True, reason="importer._decode_attr: numpy_helper.to_array of a Constant's STRING "
-                                       "tensor that is not UTF-8 raises UnicodeDecodeError -> exit 3")
 def test_constant_string_tensor_not_utf8(tmp_path):
     const = helper.make_node("Constant", [], ["s"], name="const",
                              value=helper.make_tensor("v", TensorProto.STRING, [1], [b"\xff"]))
@@ -157,17 +144,10 @@ def _relu_model_with_name_patch() -> bytes:
     return m.SerializeToString().replace(b"QQQQ", b"\xff\xfe\xfd\xfc")
 
 
-@pytest.mark.xfail(strict=True, reason="tensor names that are not UTF-8 come back from protobuf as bytes; "
-                                       "nothing rejects them: set_name(bytes) makes a FusedLoc of ints and the "
-                                       "xDSL printer raises AttributeError ('int' object has no attribute 'encode') "
-                                       "-> exit 3, after the weight npz was already written (leftover)")
 def test_tensor_name_not_utf8(tmp_path):
     _assert_clean_error(_transform(tmp_path, _relu_model_with_name_patch()), "UTF-8")
 
 
-@pytest.mark.xfail(strict=True, reason="an initializer name that is not UTF-8 (bytes from protobuf) becomes a "
-                                       "FusedLoc; importer.import_model's `op.location.desc` raises AttributeError "
-                                       "-> exit 3")
 def test_initializer_name_not_utf8(tmp_path):
     w = numpy_helper.from_array(np.ones(2, np.float32), "WWWW")
     m = _model([helper.make_node("Add", ["x", "WWWW"], ["y"], name="add")], [_vi("x", TensorProto.FLOAT, [2])],
@@ -191,15 +171,10 @@ def _range_model(start, limit, delta):
     pytest.param(0.0, np.nan, 1.0, id="nan-limit"),
     pytest.param(0.0, 5.0, np.nan, id="nan-delta"),
 ])
-@pytest.mark.xfail(strict=True, reason="constant.convert_range: `.reshape(())` of a non-scalar input raises "
-                                       "ValueError, int(np.ceil(...)) of inf/NaN raises OverflowError/ValueError "
-                                       "-> exit 3")
 def test_range_bad_constants(tmp_path, start, limit, delta):
     _assert_clean_error(_transform(tmp_path, _range_model(start, limit, delta)), "range")
 
 
-@pytest.mark.xfail(strict=True, reason="elementwise.convert_clip: `lo_c.item()` on a non-scalar constant min "
-                                       "raises ValueError -> exit 3")
 def test_clip_non_scalar_bounds(tmp_path):
     lo = numpy_helper.from_array(np.zeros(2, np.float32), "lo")
     m = _model([helper.make_node("Clip", ["x", "lo"], ["y"], name="clip")], [_vi("x", TensorProto.FLOAT, [2])],
@@ -207,9 +182,6 @@ def test_clip_non_scalar_bounds(tmp_path):
     _assert_clean_error(_transform(tmp_path, m), "clip")
 
 
-@pytest.mark.xfail(strict=True, reason="bind_inputs accepts rank > 64; with --random-input, "
-                                       "inputs.random_inputs -> numpy ValueError ('maximum supported dimension "
-                                       "for an ndarray is currently 64') -> exit 3")
 def test_rank_65_input_with_random_input(tmp_path):
     m = _model([helper.make_node("Relu", ["x"], ["y"])], [_vi("x", TensorProto.FLOAT, [1] * 65)],
                [_vi("y", TensorProto.FLOAT, [1] * 65)])
@@ -217,9 +189,6 @@ def test_rank_65_input_with_random_input(tmp_path):
 
 
 @pytest.mark.parametrize("op", ["Add", "Expand"])
-@pytest.mark.xfail(strict=True, reason="dialects/top/base.broadcast_shapes and shape.convert_expand use "
-                                       "np.broadcast_shapes, which raises RuntimeError ('only supports up to 32 "
-                                       "dimensions') for rank 33..64; only ValueError is caught -> exit 3")
 def test_broadcast_rank_33(tmp_path, op):
     shape = [1] * 33
     if op == "Add":
@@ -232,10 +201,6 @@ def test_broadcast_rank_33(tmp_path, op):
 
 
 @pytest.mark.parametrize("op", ["Tile", "Pad"])
-@pytest.mark.xfail(strict=True, reason="shape inference (top.Tile / top.Pad infer_types, base.tensor_type) "
-                                       "accepts result dims beyond int64: tpuc exits 0 and writes "
-                                       "tensor<9223372036854775808x12xf32>, which mlir-opt rejects "
-                                       "('invalid dimension')")
 def test_result_dim_overflows_int64(tmp_path, op):
     if op == "Tile":
         node = helper.make_node("Tile", ["x", "k"], ["y"], name="tile")
@@ -250,9 +215,6 @@ def test_result_dim_overflows_int64(tmp_path, op):
 # ------------------------------------------------------------------- stderr must be one line
 
 
-@pytest.mark.xfail(strict=True, reason="reference.run_onnxruntime sets log_severity_level = 3, which still "
-                                       "prints onnxruntime's own [E:onnxruntime:...] line on stderr before the "
-                                       "'tpuc: error:' line (4 = fatal only silences it)")
 def test_onnxruntime_runtime_error_is_one_line(tmp_path):
     # Gather with runtime indices: seeded random ints are in [0, 2], the data has 2 rows -> index 2 is
     # out of range in onnxruntime (tpuc imports it fine: the indices are not constant)
@@ -262,9 +224,6 @@ def test_onnxruntime_runtime_error_is_one_line(tmp_path):
     _assert_clean_error(_transform(tmp_path, m, "--random-input", "0"), "onnxruntime")
 
 
-@pytest.mark.xfail(strict=True, reason="complex initializers are accepted; shape._ints casts a complex64 "
-                                       "Reshape shape to int and numpy prints a ComplexWarning (2 lines) on stderr "
-                                       "before the 'tpuc: error:' line (the one-line contract)")
 def test_complex_shape_constant_one_line(tmp_path):
     shape = numpy_helper.from_array(np.array([3, 2], np.complex64), "shape")
     m = _model([helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
@@ -276,8 +235,6 @@ def test_complex_shape_constant_one_line(tmp_path):
 # ------------------------------------------------------------------------------ leftovers
 
 
-@pytest.mark.xfail(strict=True, reason="compiler/transform.transform saves the weight npz before "
-                                       "print_module(); an exception while printing leaves <stem>_top_f32_weight.npz")
 def test_no_weight_file_left_when_printing_fails(tmp_path, monkeypatch):
     from tpuc.compiler import transform as T
 
@@ -301,11 +258,6 @@ def test_no_weight_file_left_when_printing_fails(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("kind", ["tile", "pad", "expand"])
-@pytest.mark.xfail(strict=True, reason="ImportContext.emit folds constant ops without any size check "
-                                       "(MAX_FOLDED_ELEMENTS is only applied by ConstantOfShape and Range): "
-                                       "Tile/Pad/Expand of a small constant to 2^32 elements tries to allocate "
-                                       "16 GiB ('Unable to allocate' / 'out of memory' under a 4 GiB limit; "
-                                       "without a limit it really allocates)")
 def test_constant_fold_is_size_capped(tmp_path, kind):
     n = helper.make_node
     if kind == "tile":
@@ -329,9 +281,6 @@ def test_constant_fold_is_size_capped(tmp_path, kind):
 # ------------------------------------------------------------------ numerical divergence
 
 
-@pytest.mark.xfail(strict=True, reason="top.MaxPool compute uses np.maximum, which propagates NaN; onnxruntime's "
-                                       "MaxPool skips NaN (max over [nan, 1] is 1) -> exit 1 (mismatch) on inputs "
-                                       "with NaN (np.fmax matches onnxruntime)")
 def test_maxpool_nan_matches_onnxruntime(tmp_path):
     m = _model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2], strides=[2])],
                [_vi("x", TensorProto.FLOAT, [1, 1, 4])], [_vi("y", TensorProto.FLOAT, [1, 1, 2])])

@@ -507,7 +507,7 @@ class MaxPoolOp(_PoolOp):
         x = inputs[0]
         out = None
         for _, t in self.taps(x, _lowest(x.dtype)):
-            out = t.copy() if out is None else np.maximum(out, t)
+            out = t.copy() if out is None else np.fmax(out, t)  # NaN skipped, as onnxruntime does
         return [_relu(self, out)]
 
 
