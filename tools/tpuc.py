@@ -82,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--tolerance", default="0.99,0.99")
     c.add_argument("--excepts", default="")
     c.add_argument("-v", "--verbose", action="store_true")
+    x = sub.add_parser("export-onnx", help="export a model through the Top pipeline as standard ONNX (opset 17)")
+    x.add_argument("model", help="an ONNX model, or a Top .mlir (its weight file beside it)")
+    x.add_argument("-o", "--output", required=True, help="the ONNX file to write")
+    x.add_argument("--input-shapes", help="bind input shapes of an ONNX model, e.g. [[1,16],[1,16]]")
+    x.add_argument("--opset", type=int, default=17, help="ONNX opset of the export (17-21, default 17)")
+    x.add_argument("--pipeline", help="override the Top pipeline (default: export_onnx.EXPORT_PIPELINE)")
+    _add_dump_flags(x)
+
     from tpuc.lowering.calibration.cli import add_arguments as calibrate_arguments  # light: no numpy
 
     calibrate_arguments(sub.add_parser("calibrate", help="INT8 threshold per tensor from the Top interpreter "
@@ -260,13 +268,23 @@ def cmd_compare(args) -> int:
     return EXIT_MISMATCH if cmp.failed else 0
 
 
+def cmd_export_onnx(args) -> int:
+    from tpuc.compiler.export_onnx import EXPORT_PIPELINE, export_file
+
+    model = export_file(args.model, args.output, args.input_shapes, opset=args.opset,
+                        pipeline=args.pipeline or EXPORT_PIPELINE, dumps=_dump_options(args))
+    print(f"wrote {args.output} ({len(model.graph.node)} nodes, {len(model.graph.initializer)} initializers, "
+          f"opset {args.opset})", file=sys.stderr)
+    return 0
+
+
 def cmd_calibrate(args) -> int:
     from tpuc.lowering.calibration.cli import run
 
     return run(args)
 
 
-COMMANDS = {"calibrate": cmd_calibrate, "ops": cmd_ops, "transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
+COMMANDS = {"calibrate": cmd_calibrate, "export-onnx": cmd_export_onnx, "ops": cmd_ops, "transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:
