@@ -279,8 +279,8 @@ def _constant_factor(op: TopOp) -> tuple[SSAValue, np.ndarray] | None:
         if data is None or not is_float(data.dtype) or shape_of(op.output) != shape_of(v):
             continue
         data = data.astype(np.float64)
-        if not np.all(np.isfinite(data)) or np.any(data == 0):
-            continue
+        if not np.all(np.isfinite(data)) or np.any(data == 0) or np.all(data == 1):
+            continue  # (an all-ones factor is MulOne's/DivOne's job: no weight copy)
         return v, (1.0 / data if isinstance(op, E.DivOp) else data)
     return None
 
