@@ -34,8 +34,11 @@ def _is_matmul_like(op) -> bool:
 
 
 class MatmulWithPermuteAndSplit(RewritePattern):
-    """The article's qkv rewrite; requires a 5-D Reshape of a MatMul, the (2,0,3,1,4) Permute used
-    only by three single-index Slices on axis 0, each used only by a Squeeze of axis 0."""
+    """The article's qkv rewrite; requires a 5-D Reshape ``[B, N, 3, H, D]`` of a MatMul and the
+    (2,0,3,1,4) Permute used only by three single-index Slices on axis 0, each used only by a
+    Squeeze of axis 0. SAM variant: the Permute may instead feed one Reshape to
+    ``[3, B*H, N, D]`` that the Slices read; each branch then ends with a Reshape to
+    ``[B*H, N, D]``."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: PermuteOp, rewriter: PatternRewriter) -> None:
@@ -45,29 +48,42 @@ class MatmulWithPermuteAndSplit(RewritePattern):
         if not isinstance(reshape, ReshapeOp) or not _is_matmul_like(reshape.input.owner):
             return
         shape = shape_of(reshape.output)  # [B, N, 3, H, D]
+        b, n, three, h, d = shape
+        src, tail = op.output, None
+        us = users(op.output)
+        if len(us) == 1 and isinstance(us[0], ReshapeOp):
+            if shape_of(us[0].output) != (three, b * h, n, d):
+                return
+            src, tail = us[0].output, us[0]
         branches = []
-        for sl in users(op.output):
+        src_shape = shape_of(src)
+        for sl in users(src):
             if not isinstance(sl, SliceOp):
                 return
             offs, ends, steps = sl.p("offset"), sl.p("ends"), sl.p("steps")
-            permuted = shape_of(op.output)
             if any(t != 1 for t in steps) or ends[0] - offs[0] != 1:
                 return
-            if any(o != 0 or e != d for o, e, d in zip(offs[1:], ends[1:], permuted[1:])):
+            if any(o != 0 or e != dd for o, e, dd in zip(offs[1:], ends[1:], src_shape[1:])):
                 return
             sqs = users(sl.output)
             if len(sqs) != 1 or not isinstance(sqs[0], SqueezeOp) or tuple(sqs[0].p("axes")) != (0,):
                 return
             branches.append((offs[0], sl, sqs[0]))
-        if len(branches) != shape[2] or sorted(b[0] for b in branches) != list(range(shape[2])):
+        if len(branches) != three or sorted(x[0] for x in branches) != list(range(three)):
             return
         for i, sl, sq in branches:
             name = name_of(sq)
             s2 = new_op(rewriter, SliceOp, [reshape.output], slice_props(shape, 2, i, i + 1), f"{name}_slice", before=sq)
             q2 = new_op(rewriter, SqueezeOp, [s2.output], {"axes": [2]}, f"{name}_squeeze", before=sq)
-            p2 = new_op(rewriter, PermuteOp, [q2.output], {"order": SWAP_HEADS}, name, before=sq)
-            rewriter.replace(sq, [], [p2.output])
+            p2 = new_op(rewriter, PermuteOp, [q2.output], {"order": SWAP_HEADS}, f"{name}_permute" if tail else name,
+                        before=sq)
+            out = p2.output
+            if tail is not None:
+                out = new_op(rewriter, ReshapeOp, [out], {"shape": [b * h, n, d]}, name, before=sq).output
+            rewriter.replace(sq, [], [out])
             rewriter.erase(sl)
+        if tail is not None:
+            rewriter.erase(tail)
         rewriter.erase(op)
 
 

@@ -663,3 +663,38 @@ def test_swin_attention_forms_agree():
         run_pipeline(module, "top-canonicalize")
         texts.append([op.name for op in module.walk() if op.name.startswith("top.") and op.name != "top.Weight"])
     assert texts[0] == texts[1]
+
+
+SAM_IR = """
+func.func @main
+// CHECK:      %[[QKV:.*]] = top.MatMul
+// CHECK-NEXT: %[[R:.*]] = top.Reshape(%[[QKV]]) {shape = array<i64: 2, 4, 3, 2, 4>}
+// CHECK-NEXT: %[[QS:.*]] = top.Slice(%[[R]]) {offset = array<i64: 0, 0, 0, 0, 0>, ends = array<i64: 2, 4, 1, 2, 4>, {{.*}} loc("q_slice")
+// CHECK-NEXT: %[[QQ:.*]] = top.Squeeze(%[[QS]]) {axes = array<i64: 2>} {{.*}} loc("q_squeeze")
+// CHECK-NEXT: %[[QP:.*]] = top.Permute(%[[QQ]]) {order = array<i64: 0, 2, 1, 3>} : (tensor<2x4x2x4xf32>) -> tensor<2x2x4x4xf32> loc("q_permute")
+// CHECK-NEXT: %[[Q:.*]] = top.Reshape(%[[QP]]) {shape = array<i64: 4, 4, 4>} : (tensor<2x2x4x4xf32>) -> tensor<4x4x4xf32> loc("q")
+// CHECK:      top.Reshape({{.*}}) {shape = array<i64: 4, 4, 4>} {{.*}} loc("k")
+// CHECK:      top.Reshape({{.*}}) {shape = array<i64: 4, 4, 4>} {{.*}} loc("v")
+// CHECK-NOT:  top.Split
+// CHECK-NOT:  array<i64: 2, 0, 3, 1, 4>
+func.func @main(%arg0: tensor<2x4x8xf32>, %w: tensor<8x24xf32>) -> (tensor<4x4x4xf32>, tensor<4x4x4xf32>, tensor<4x4x4xf32>) {
+  %0 = top.Input(%arg0) : (tensor<2x4x8xf32>) -> tensor<2x4x8xf32> loc("x")
+  %1 = top.Input(%w) : (tensor<8x24xf32>) -> tensor<8x24xf32> loc("w")
+  %n = top.None() : () -> none loc("none")
+  %2 = top.MatMul(%0, %1, %n) : (tensor<2x4x8xf32>, tensor<8x24xf32>, none) -> tensor<2x4x24xf32> loc("qkv")
+  %3 = top.Reshape(%2) {shape = array<i64: 2, 4, 3, 2, 4>} : (tensor<2x4x24xf32>) -> tensor<2x4x3x2x4xf32> loc("qkv5")
+  %4 = top.Permute(%3) {order = array<i64: 2, 0, 3, 1, 4>} : (tensor<2x4x3x2x4xf32>) -> tensor<3x2x2x4x4xf32> loc("qkvt")
+  %5 = top.Reshape(%4) {shape = array<i64: 3, 4, 4, 4>} : (tensor<3x2x2x4x4xf32>) -> tensor<3x4x4x4xf32> loc("qkv4")
+  %6, %7, %8 = top.Split(%5) {axis = 0 : i64, split_size = array<i64: 1, 1, 1>} : (tensor<3x4x4x4xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) loc(fused["s0", "s1", "s2"])
+  %9 = top.Squeeze(%6) {axes = array<i64: 0>} : (tensor<1x4x4x4xf32>) -> tensor<4x4x4xf32> loc("q")
+  %10 = top.Squeeze(%7) {axes = array<i64: 0>} : (tensor<1x4x4x4xf32>) -> tensor<4x4x4xf32> loc("k")
+  %11 = top.Squeeze(%8) {axes = array<i64: 0>} : (tensor<1x4x4x4xf32>) -> tensor<4x4x4xf32> loc("v")
+  func.return %9, %10, %11 : tensor<4x4x4xf32>, tensor<4x4x4xf32>, tensor<4x4x4xf32>
+}
+"""
+
+
+def test_matmul_with_permute_and_split_sam_variant():
+    """The SAM form (a Reshape to [3, B*H, N, D] after the Permute) gives the same q, k, v."""
+    check(SAM_IR, None, ("MatmulWithPermuteAndSplit", "SplitToSliceForSqueeze"),
+          fired={"MatmulWithPermuteAndSplit": 1, "SplitToSliceForSqueeze": 1}, exact=True)
