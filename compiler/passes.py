@@ -59,7 +59,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 #: named pipelines run by the drivers
 PIPELINES: dict[str, str] = {
     # Import already folds every constant/shape computation; this cleans up what remains.
-    "transform": "top-canonicalize,top-verify-shapes",
+    "transform": "top-cse,top-canonicalize,top-verify-shapes",
 }
 
 

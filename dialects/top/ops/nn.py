@@ -897,9 +897,9 @@ class SoftmaxOp(TopOp):
         dt = x.dtype
         xs, axis = _coerced(_up(x), _norm_axis(self.p("axis"), x.ndim), self.p("coerce_2d", False))
         m = xs.max(axis=axis, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0).astype(xs.dtype)
-        z = xs - m
-        e = np.exp(z)
+        with np.errstate(invalid="ignore", over="ignore"):
+            z = xs - m  # a row max of +-inf gives NaN rows, as onnxruntime does
+            e = np.exp(z)
         s = e.sum(axis=axis, keepdims=True)
         y = z - np.log(s) if self.p("log", False) else e / s
         return [y.reshape(x.shape).astype(dt, copy=False)]
