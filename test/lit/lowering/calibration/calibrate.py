@@ -1,11 +1,12 @@
 # `tpuc calibrate` writes tpu-mlir's calibration table: the '#' header (tool, mlir, model, date,
 # method, histogram bins, number of inputs), then one `name threshold min max` line ({:.7f}) per
-# float tensor in program order (the bool `pad_mask` input is not calibrated), then tpuc's
+# float tensor in program order (of the module as imported: --pipeline top-verify-shapes, so the
+# table does not move with the rewrites) (the bool `pad_mask` input is not calibrated), then tpuc's
 # `#float_keep` lines for the tensors carrying the -inf key-padding mask (tpu-mlir reads them as
 # comments). Progress is one stderr line per input. A dataset folder of .npz files gives the same
 # body as the same random inputs; bad flags and inputs are one-line errors with exit code 2.
 # RUN: rm -rf %t && mkdir -p %t/ds %t/empty
-# RUN: %tpuc transform --model-def %S/../../../data/models/mha_encoder.onnx --mlir %t/mha.mlir 2> %t/transform.log
+# RUN: %tpuc transform --model-def %S/../../../data/models/mha_encoder.onnx --mlir %t/mha.mlir --pipeline top-verify-shapes 2> %t/transform.log
 # RUN: %tpuc calibrate %t/mha.mlir --random 2 --seed 0 --method kl -o %t/mha_cali_table 2> %t/progress.txt
 # RUN: filecheck %s --input-file %t/mha_cali_table
 # RUN: filecheck %s --input-file %t/progress.txt --check-prefix=PROG
@@ -37,7 +38,7 @@
 # CHECK-NEXT: # histogram number: 2048
 # CHECK-NEXT: # sample number: 2
 # CHECK-NEXT: # inputs: 2 random (floats N(0,1), seeds 0..1)
-# CHECK-NEXT: # tensors: 74 float calibrated, 1 integer/bool not calibrated, 5 float_keep (-inf/nan or |x| >= 1e30 values left out)
+# CHECK-NEXT: # tensors: 90 float calibrated, 1 integer/bool not calibrated, 11 float_keep (-inf/nan or |x| >= 1e30 values left out)
 # CHECK-NEXT: ###
 # CHECK-NEXT: # op_name    threshold    min    max
 # CHECK-NEXT: {{^x [0-9]+\.[0-9]+ -[0-9]+\.[0-9]+ [0-9]+\.[0-9]+$}}
@@ -57,13 +58,19 @@
 # CHECK-NEXT: #float_keep /enc/Where_output_0 nonfinite excluded={{[0-9]+}}/40
 # CHECK-NEXT: #float_keep /enc/layers.0/self_attn/Reshape_6_output_0 nonfinite
 # CHECK-NEXT: #float_keep /enc/layers.0/self_attn/Expand_output_0 nonfinite
+# CHECK-NEXT: #float_keep /enc/layers.0/self_attn/Reshape_7_output_0 nonfinite
+# CHECK-NEXT: #float_keep /enc/layers.0/self_attn/Reshape_8_output_0 nonfinite
 # CHECK-NEXT: #float_keep /enc/layers.0/self_attn/Add_2_output_0 nonfinite excluded={{[0-9]+}}/3200
+# CHECK-NEXT: #float_keep /enc/layers.1/self_attn/Reshape_6_output_0 nonfinite
+# CHECK-NEXT: #float_keep /enc/layers.1/self_attn/Expand_output_0 nonfinite
+# CHECK-NEXT: #float_keep /enc/layers.1/self_attn/Reshape_7_output_0 nonfinite
+# CHECK-NEXT: #float_keep /enc/layers.1/self_attn/Reshape_8_output_0 nonfinite
 # CHECK-NEXT: #float_keep /enc/layers.1/self_attn/Add_2_output_0 nonfinite
 
 # PROG:      calibrate: [1/2] random seed 0
 # PROG-NEXT: calibrate: [2/2] random seed 1
-# PROG-NEXT: calibrate: 74 float tensors on 2 input(s), 1 integer/bool skipped, 5 to keep in float
-# PROG-NEXT: wrote {{.*}}mha_cali_table (74 thresholds, 5 tensor(s) marked float_keep)
+# PROG-NEXT: calibrate: 90 float tensors on 2 input(s), 1 integer/bool skipped, 11 to keep in float
+# PROG-NEXT: wrote {{.*}}mha_cali_table (90 thresholds, 11 tensor(s) marked float_keep)
 
 # MAX:      # quantization threshold calculation method: max
 # MAX:      # sample number: 2

@@ -29,7 +29,7 @@ EXPECTED_PATTERNS = {
     "FoldConstantOp", "MatMulBiasFuse", "PermuteSinkThroughBinary", "GatherScalarToSliceSqueeze",
     "SplitToSliceForSqueeze", "MatmulWithPermuteAndSplit", "MatMulRightTranspose", "MatMulHdimIsBatch",
     "PermuteIdentity", "PermuteCompose", "ReshapeIdentity", "ReshapeCompose", "PermuteSinkThroughReshape",
-    "PermuteSinkThroughSoftmax", "PermuteSinkThroughUnary",
+    "PermuteSinkThroughSoftmax", "PermuteSinkThroughUnary", "PermuteCanonicalUnitDims",
     # generic rewrites
     "AddZero", "SubZero", "MulOne", "DivOne", "CastIdentity", "ExpandIdentity", "TileIdentity", "SliceIdentity",
     "PadIdentity", "PadFoldIntoConsumer", "ConcatDropEmpty", "ConcatIdentity", "SplitIdentity",
@@ -687,3 +687,34 @@ def test_matmul_with_permute_and_split_sam_variant():
     """The SAM form (a Reshape to [3, B*H, N, D] after the Permute) gives the same q, k, v."""
     check(SAM_IR, None, ("MatmulWithPermuteAndSplit", "SplitToSliceForSqueeze"),
           fired={"MatmulWithPermuteAndSplit": 1, "SplitToSliceForSqueeze": 1}, exact=True)
+
+
+def test_permute_canonical_unit_dims_planner_matches_numpy():
+    """The unit-dim view + order equals the original transpose for every small case."""
+    from tpuc.dialects.top.canonicalize.permute import unit_canonical
+
+    rng = np.random.default_rng(0)
+    fired = 0
+    for _ in range(3000):
+        rank = int(rng.integers(1, 6))
+        shape = [int(rng.choice([1, 2, 3])) for _ in range(rank)]
+        order = [int(o) for o in rng.permutation(rank)]
+        plan = unit_canonical(shape, order)
+        if plan is None:
+            continue
+        fired += 1
+        x = rng.standard_normal(shape)
+        np.testing.assert_array_equal(np.transpose(x, order), np.transpose(x.reshape(plan[0]), plan[1]))
+    assert fired > 100
+
+
+def test_permute_canonical_unit_dims_in_interpreter():
+    ir = """
+func.func @main(%arg0: tensor<20x1x4x16xf32>) -> tensor<1x4x20x16xf32> {
+  %0 = top.Input(%arg0) : (tensor<20x1x4x16xf32>) -> tensor<20x1x4x16xf32> loc("q")
+  %1 = top.Permute(%0) {order = array<i64: 1, 2, 0, 3>} : (tensor<20x1x4x16xf32>) -> tensor<1x4x20x16xf32> loc("q_t")
+  %2 = top.Relu(%1) : (tensor<1x4x20x16xf32>) -> tensor<1x4x20x16xf32> loc("y")
+  func.return %2 : tensor<1x4x20x16xf32>
+}
+"""
+    check(ir, None, ("PermuteCanonicalUnitDims",), fired={"PermuteCanonicalUnitDims": 1}, exact=True)
