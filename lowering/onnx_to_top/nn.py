@@ -209,8 +209,8 @@ def convert_gemm(ctx, node):
 
 
 def _pool_props(ctx, node, xs):
-    """Properties shared by top.MaxPool/AvgPool from a pooling node (``ceil_mode`` is ignored
-    with ``auto_pad``, whose output size is fixed)."""
+    """Properties shared by top.MaxPool/AvgPool from a pooling node (``ceil_mode`` applies with
+    explicit pads and with ``auto_pad=VALID`` (zero pads), as onnxruntime; SAME_* fix the size)."""
     nd = len(xs) - 2
     if nd < 1:
         raise ctx.error(f"pooling input must be [N, C, spatial...], got {list(xs)}")
@@ -220,7 +220,7 @@ def _pool_props(ctx, node, xs):
     k = _ints(k)
     s, d, pads = _window(ctx, node, xs[2:], k)
     auto = node.attr("auto_pad", "NOTSET") or "NOTSET"
-    ceil = bool(node.attr("ceil_mode", 0)) and auto == "NOTSET"
+    ceil = bool(node.attr("ceil_mode", 0)) and auto in ("NOTSET", "VALID")  # VALID: zero pads, ceil applies
     return {"kernel_shape": k, "strides": s, "pads": pads, "dilations": d if any(v != 1 for v in d) else None,
             "ceil_mode": ceil or None}
 

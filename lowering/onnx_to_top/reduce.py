@@ -26,7 +26,8 @@ def _axis(ctx, axis: int, rank: int, what: str = "axis") -> int:
 def convert_reduce(ctx, node):
     """Reduce* -> top.Reduce (``mode`` = the ONNX op type). Axes come from the attribute, or from
     the optional constant input (ReduceSum from opset 13, the others from 18); no axes reduces
-    everything unless ``noop_with_empty_axes``, which makes the node an identity."""
+    everything unless ``noop_with_empty_axes``, which keeps only the elementwise part (|x| for L1/L2,
+    x*x for SumSquare, log x for LogSum; the identity for the others)."""
     x = node.input(0)
     rank = len(ctx.shape(x))
     from_input = node.opset >= (13 if node.op_type == "ReduceSum" else 18)
@@ -38,7 +39,18 @@ def convert_reduce(ctx, node):
         axes = [int(a) for a in (node.attr("axes") or [])]
         noop = False
     if not axes and noop:
-        ctx.alias(node.outputs[0], x)
+        # Reducing over no axis still applies the elementwise part of the reduction.
+        from tpuc.dialects.top.ops import elementwise as E
+
+        out = node.outputs[0]
+        if node.op_type in ("ReduceL1", "ReduceL2"):
+            ctx.emit(E.AbsOp, [x], outs=out)
+        elif node.op_type == "ReduceSumSquare":
+            ctx.emit(E.MulOp, [x, x], outs=out)
+        elif node.op_type == "ReduceLogSum":
+            ctx.emit(E.LogOp, [x], outs=out)
+        else:  # Sum, Mean, Max, Min, Prod and LogSumExp (log(exp(x)) == x) of one element
+            ctx.alias(out, x)
         return
     norm = [_axis(ctx, a, rank) for a in axes]
     if len(set(norm)) != len(norm):

@@ -895,6 +895,8 @@ class SoftmaxOp(TopOp):
     def compute(self, inputs):
         x = inputs[0]
         dt = x.dtype
+        if x.size == 0:
+            return [x.copy()]
         xs, axis = _coerced(_up(x), _norm_axis(self.p("axis"), x.ndim), self.p("coerce_2d", False))
         m = xs.max(axis=axis, keepdims=True)
         with np.errstate(invalid="ignore", over="ignore"):
@@ -922,6 +924,8 @@ class HardmaxOp(TopOp):
 
     def compute(self, inputs):
         x = inputs[0]
+        if x.size == 0:
+            return [x.copy()]
         xs, axis = _coerced(x, _norm_axis(self.p("axis"), x.ndim), self.p("coerce_2d", False))
         idx = np.expand_dims(np.argmax(xs, axis=axis), axis)
         y = np.zeros(xs.shape, x.dtype)

@@ -351,7 +351,10 @@ class GatherElementsOp(TopOp):
 
     def compute(self, inputs):
         x, idx = inputs
-        return [np.take_along_axis(x, idx.astype(np.int64), axis=self.p("axis"))]
+        axis = self.p("axis") % x.ndim
+        # indices may be smaller than the data on the other axes (the output has their shape)
+        x = x[tuple(slice(None) if d == axis else slice(0, n) for d, n in enumerate(idx.shape))]
+        return [np.take_along_axis(x, idx.astype(np.int64), axis=axis)]
 
 
 @irdl_op_definition
