@@ -118,13 +118,16 @@ def convert_conv_transpose(ctx, node):
             out_shape = out_shape[2:]
         if len(out_shape) != nd:
             raise ctx.error(f"output_shape {out_shape} must have {nd} entries")
-    elif auto in ("SAME_UPPER", "SAME_LOWER"):
+    same = out_shape is None and auto in ("SAME_UPPER", "SAME_LOWER")
+    if same:
         out_shape = [xs[2 + i] * s[i] for i in range(nd)]
     if out_shape is not None:
         begin, end = [], []
         for i in range(nd):
             full = s[i] * (xs[2 + i] - 1) + op[i] + (k[i] - 1) * d[i] + 1
             total = full - out_shape[i]
+            if total < 0 and same:
+                total = 0  # a kernel smaller than the stride: onnxruntime clamps the padding to 0
             if total < 0:
                 # onnxruntime accepts a larger output_shape only within one stride (as if the
                 # input were a little longer): zeros at the end, i.e. a negative end pad

@@ -70,10 +70,6 @@ INT64_MIN = np.iinfo(np.int64).min
 #: When a fix lands, its xfail test starts passing (XPASS fails the suite): drop the marker and
 #: the entry here.
 KNOWN_BUGS: dict[str, str] = {
-    "conv_transpose_same_small_kernel":
-        "ConvTranspose with auto_pad SAME_* and a (dilated) kernel smaller than the stride: tpuc "
-        "gives in*stride outputs (ONNX spec text, onnx.reference); onnxruntime and ONNX shape "
-        "inference clamp the negative total padding to 0 (s*(in-1)+k, zero-filled no more)",
     "resize_coords_float64":
         "Resize nearest: tpuc computes source coordinates in float64 from the float32 scales/roi; "
         "onnxruntime computes in float32, so a coordinate that lands on a rounding boundary in one "

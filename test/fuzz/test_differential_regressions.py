@@ -123,11 +123,6 @@ def test_pool_valid_ceil_mode(op):
 # -------------------------------------------------------------------------------- ConvTranspose
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "convert_conv_transpose (lowering/onnx_to_top/nn.py): auto_pad=SAME_* with a (dilated) kernel smaller than "
-    "the stride gives a negative total padding; tpuc keeps out = in * stride (the spec sentence; onnx.reference "
-    "agrees) and zero-fills, onnxruntime and ONNX shape inference clamp the padding to 0 "
-    "(out = s*(in-1) + k): [1,1,1,2] vs [1,1,1,1]. Divergence from the oracle -- decide which to follow"))
 def test_conv_transpose_same_kernel_smaller_than_stride():
     x = np.array([[[[1.5]]]], np.float32)
     w = np.array([[[[2.0]]]], np.float32)
@@ -236,8 +231,7 @@ def test_check_case_detects_a_wrong_output():
 def test_known_bug_forms_are_listed():
     """Every form the generator avoids by default is a known bug with a regression here."""
     src = Path(__file__).read_text()
-    expected = {"conv_transpose_same_small_kernel": "test_conv_transpose_same_kernel_smaller",
-                "resize_coords_float64": "test_resize_nearest_tf_crop_and_resize_float32_tie"}
+    expected = {"resize_coords_float64": "test_resize_nearest_tf_crop_and_resize_float32_tie"}
     assert set(graphs.KNOWN_BUGS) == set(expected)
     for test in expected.values():
         assert f"def {test}" in src
