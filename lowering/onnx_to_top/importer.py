@@ -366,6 +366,9 @@ def bind_inputs(model: onnx.ModelProto, shapes: list[list[int]] | None) -> list[
             for j, d in enumerate(dims):
                 if d.HasField("dim_value") and d.dim_value > 0:
                     shape.append(d.dim_value)
+                elif d.HasField("dim_value") and d.dim_value == 0:
+                    raise ShapeError(f"input '{vi.name}' dim {j} is 0 (an empty tensor); tpuc needs non-empty "
+                                     "inputs")
                 else:
                     label = f" ('{d.dim_param}')" if d.dim_param else ""
                     raise ShapeError(f"input '{vi.name}' dim {j}{label} is dynamic; bind it with --input-shapes")

@@ -141,3 +141,12 @@ def test_opt_unknown_pass(tmp_path):
     f.write_text("builtin.module {}\n")
     proc = run_tpuc("opt", f, "-p", "no-such-pass")
     _assert_clean_failure(proc, tmp_path, "no-such-pass")
+
+
+def test_zero_size_input_dim(tmp_path):
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [0, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [0, 3])
+    g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"], name="relu0")], "g", [x], [y])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    proc = _transform(tmp_path, _save(m, tmp_path / "zero.onnx"))
+    _assert_clean_failure(proc, tmp_path, "input 'x' dim 0 is 0 (an empty tensor)")
