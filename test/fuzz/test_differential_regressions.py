@@ -155,10 +155,6 @@ def test_resize_nearest_floor_float32_coordinate():
     assert_matches_onnxruntime(model, feeds)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "_source_coords (dialects/top/ops/nn.py) uses x_original = -0.5 for pytorch_half_pixel when the output length "
-    "is 1 (as onnx.reference does); the ONNX spec ('length_resized > 1 ? ... : 0') and onnxruntime use 0, "
-    "visible with cubic: -0.094 vs 0"))
 def test_resize_pytorch_half_pixel_output_length_1_cubic():
     x = (np.arange(6, dtype=np.float32) ** 2).reshape(6, 1)
     model, feeds = one_node("Resize", x, [None, None, np.array([1, 1], np.int64)], 13, mode="cubic",
@@ -167,6 +163,8 @@ def test_resize_pytorch_half_pixel_output_length_1_cubic():
 
 
 @pytest.mark.xfail(strict=True, reason=(
+    "DECIDED, kept: ONNX's own conformance data (test_resize_downsample_scales_*_align_corners) expects the "
+    "fractional length; onnxruntime uses the integer one. "
     "_source_coords (dialects/top/ops/nn.py) puts the fractional length in*scale (4 * 0.6 = 2.4) into "
     "align_corners' (and tf_crop_and_resize's) (len_in - 1) / (len_out - 1), as onnx.reference does; the spec "
     "calls it the length of the resized tensor (2) and onnxruntime uses 2: samples 0 and 3 vs 0 and 2.14"))

@@ -947,11 +947,13 @@ def _source_coords(mode: str, n_out: int, n_in: int, scale: float, roi) -> tuple
     y = np.arange(n_out, dtype=np.float64)
     out_len = scale * n_in  # the (possibly fractional) resized length, as ONNX defines it
     if mode == "align_corners":
+        # The fractional resized length, as ONNX's own conformance data (onnx.reference) expects;
+        # onnxruntime uses the integer output length (test_differential_regressions.py, xfail).
         return (np.zeros(n_out) if out_len == 1 else y * (n_in - 1) / (out_len - 1)), None
     if mode == "asymmetric":
         return y / scale, None
     if mode == "pytorch_half_pixel":
-        return (np.full(n_out, -0.5) if out_len == 1 else (y + 0.5) / scale - 0.5), None
+        return (np.zeros(n_out) if n_out == 1 else (y + 0.5) / scale - 0.5), None  # spec: "... : 0"
     if mode == "half_pixel":
         return (y + 0.5) / scale - 0.5, None
     if mode == "half_pixel_symmetric":
