@@ -3,14 +3,13 @@ node conformance cases, single-node models against onnxruntime, and import error
 
 from __future__ import annotations
 
-import functools
-import warnings
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+
+from conformance_util import compile_and_run, single_node_cases
 
 from tpuc.compiler.errors import CompileError
 from tpuc.dialects.top import interpreter
@@ -29,46 +28,14 @@ CONST_INPUTS = {**{r: {1} for r in REDUCE}, "TopK": {1}, "CumSum": {1}}
 # ------------------------------------------------------------------------ ONNX conformance
 
 
-@functools.cache
-def conformance_cases() -> dict:
-    from onnx.backend.test.case.node import collect_testcases
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cases = collect_testcases()
-    return {c.name: c for c in cases if len(c.model.graph.node) == 1 and c.model.graph.node[0].op_type in OPS}
+CONFORMANCE = single_node_cases(OPS)
 
 
-def freeze_inputs(case, inputs):
-    """The case's model with its constant-only inputs turned into initializers, and the opset
-    capped at 21 (newer versions of these ops only add types)."""
-    model = onnx.ModelProto()
-    model.CopyFrom(case.model)
-    for imp in model.opset_import:
-        if imp.domain in ("", "ai.onnx") and imp.version > 21:
-            imp.version = 21
-    node = model.graph.node[0]
-    frozen = {node.input[i] for i in CONST_INPUTS.get(node.op_type, ()) if i < len(node.input) and node.input[i]}
-    keep, feeds = [], []
-    for vi, val in zip(list(model.graph.input), inputs):
-        if vi.name in frozen:
-            model.graph.initializer.append(numpy_helper.from_array(np.asarray(val), vi.name))
-        else:
-            keep.append(vi)
-            feeds.append(np.asarray(val))
-    del model.graph.input[:]
-    model.graph.input.extend(keep)
-    return model, feeds
-
-
-@pytest.mark.parametrize("name", sorted(conformance_cases()))
+@pytest.mark.parametrize("name", sorted(CONFORMANCE))
 def test_onnx_conformance(name):
-    case = conformance_cases()[name]
+    case = CONFORMANCE[name]
     for inputs, outputs in case.data_sets:
-        model, feeds = freeze_inputs(case, inputs)
-        module, store = import_model(model, [list(f.shape) for f in feeds])
-        module.verify()
-        got = interpreter.run(module, store, feeds)
+        got = compile_and_run(case, inputs, CONST_INPUTS)
         assert len(got) == len(outputs)
         for g, w in zip(got, outputs):
             w = np.asarray(w)

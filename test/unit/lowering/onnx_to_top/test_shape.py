@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-import functools
-import warnings
 
 import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+
+from conformance_util import compile_and_run, single_node_cases
 
 from tpuc.compiler.errors import CompileError
 from tpuc.dialects.top import interpreter
@@ -379,49 +379,16 @@ CONST_INPUTS = {"Reshape": {1}, "Slice": {1, 2, 3, 4}, "Split": {1}, "Squeeze": 
 SKIP: dict[str, str] = {}
 
 
-@functools.cache
-def conformance_cases():
-    from onnx.backend.test.case.node import collect_testcases
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cases = collect_testcases()
-    return {c.name: c for c in cases
-            if len(c.model.graph.node) == 1 and c.model.graph.node[0].op_type in OP_TYPES}
+CONFORMANCE = single_node_cases(OP_TYPES)
 
 
-def _freeze(case, inputs):
-    """The case's model at an opset tpuc imports, with the shape-like inputs as initializers."""
-    model = onnx.ModelProto()
-    model.CopyFrom(case.model)
-    node = model.graph.node[0]
-    for imp in model.opset_import:
-        if imp.domain in ("", "ai.onnx") and imp.version > 21:
-            imp.version = 21  # later versions of these ops only add types (and SpaceToDepth's mode)
-    frozen = {node.input[i] for i in CONST_INPUTS.get(node.op_type, ()) if i < len(node.input) and node.input[i]}
-    feeds = []
-    keep = []
-    for vi, val in zip(list(model.graph.input), inputs):
-        if vi.name in frozen:
-            model.graph.initializer.append(numpy_helper.from_array(np.asarray(val), vi.name))
-        else:
-            keep.append(vi)
-            feeds.append(np.asarray(val))
-    del model.graph.input[:]
-    model.graph.input.extend(keep)
-    return model, feeds
-
-
-@pytest.mark.parametrize("name", sorted(conformance_cases()))
+@pytest.mark.parametrize("name", sorted(CONFORMANCE))
 def test_onnx_conformance(name):
     if name in SKIP:
         pytest.skip(SKIP[name])
-    case = conformance_cases()[name]
+    case = CONFORMANCE[name]
     for inputs, outputs in case.data_sets:
-        model, feeds = _freeze(case, inputs)
-        module, store = import_model(model, [list(f.shape) for f in feeds])
-        module.verify()
-        got = interpreter.run(module, store, feeds)
+        got = compile_and_run(case, inputs, CONST_INPUTS)
         assert len(got) == len(outputs)
         for g, w in zip(got, outputs):
             w = np.asarray(w)

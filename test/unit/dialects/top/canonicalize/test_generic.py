@@ -16,15 +16,16 @@ import math
 import numpy as np
 import pytest
 
+from canonicalize_util import PATTERNS, only
+
 from tpuc.compiler.ir_io import parse_module
 from tpuc.compiler.pipeline import run_pipeline
 from tpuc.compiler.weights import WeightStore, attach_store
 from tpuc.dialects.top import interpreter
 from tpuc.dialects.top.base import name_of
-from tpuc.dialects.top.canonicalize import STATS, patterns_by_op
+from tpuc.dialects.top.canonicalize import STATS
 from tpuc.dialects.top.transforms.cse import TopCSEPass
 
-PATTERNS = sorted({type(p).__name__ for ps in patterns_by_op().values() for p in ps})
 
 GENERIC = {
     "CastIdentity", "ExpandIdentity", "TileIdentity", "SliceIdentity", "PadIdentity", "PadFoldIntoConsumer",
@@ -36,12 +37,6 @@ GENERIC = {
 def test_generic_patterns_registered():
     assert GENERIC <= set(PATTERNS)
 
-
-def only(*names: str) -> str:
-    """A ``top-canonicalize`` spec with every pattern but ``names`` disabled."""
-    for n in names:
-        assert n in PATTERNS, n
-    return "top-canonicalize{disable=" + ",".join(p for p in PATTERNS if p not in names) + "}"
 
 
 def random_inputs(module, seed: int = 0) -> dict[str, np.ndarray]:

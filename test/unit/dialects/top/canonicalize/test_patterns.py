@@ -15,15 +15,16 @@ import itertools
 import numpy as np
 import pytest
 
+from canonicalize_util import PATTERNS, only
+
 from tpuc.compiler.ir_io import parse_module, print_module
 from tpuc.compiler.pipeline import run_pipeline
 from tpuc.compiler.weights import WeightStore, attach_store
 from tpuc.dialects.top import interpreter
 from tpuc.dialects.top.base import name_of
-from tpuc.dialects.top.canonicalize import STATS, patterns_by_op
+from tpuc.dialects.top.canonicalize import STATS
 from tpuc.dialects.top.canonicalize.reshape import sink_plan
 
-PATTERNS = sorted({type(p).__name__ for ps in patterns_by_op().values() for p in ps})
 
 EXPECTED_PATTERNS = {
     "FoldConstantOp", "MatMulBiasFuse", "PermuteSinkThroughBinary", "GatherScalarToSliceSqueeze",
@@ -45,12 +46,6 @@ def test_pattern_names():
     """``disable=`` ignores unknown names silently, so the names used here must all exist."""
     assert set(PATTERNS) == EXPECTED_PATTERNS
 
-
-def only(*names: str) -> str:
-    """A ``top-canonicalize`` spec with every pattern but ``names`` disabled."""
-    for n in names:
-        assert n in PATTERNS, n
-    return "top-canonicalize{disable=" + ",".join(p for p in PATTERNS if p not in names) + "}"
 
 
 def random_inputs(module, seed: int = 0) -> dict[str, np.ndarray]:

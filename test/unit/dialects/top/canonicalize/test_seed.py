@@ -15,22 +15,19 @@ import itertools
 import numpy as np
 import pytest
 
+from canonicalize_util import PATTERNS, only
+
 from tpuc.compiler.ir_io import parse_module
 from tpuc.compiler.pipeline import run_pipeline
 from tpuc.compiler.weights import WeightStore, attach_store
 from tpuc.dialects.top import interpreter
 from tpuc.dialects.top.base import name_of
-from tpuc.dialects.top.canonicalize import STATS, patterns_by_op
+from tpuc.dialects.top.canonicalize import STATS
 from tpuc.dialects.top.canonicalize.slice_merge import compose
 from tpuc.dialects.top.ops.shape import slice_length
 
-ALL = sorted({type(p).__name__ for ps in patterns_by_op().values() for p in ps})
+ALL = PATTERNS
 
-
-def only(*names: str) -> str:
-    for n in names:
-        assert n in ALL, n
-    return "top-canonicalize{disable=" + ",".join(p for p in ALL if p not in names) + "}"
 
 
 def random_inputs(module, seed: int = 0, special: bool = False) -> dict[str, np.ndarray]:
