@@ -22,13 +22,15 @@ from tpuc.compiler.errors import CompileError
 
 
 def make_context() -> Context:
-    """A context with builtin, func and (lazily) the Top dialect."""
+    """A context with builtin, func and (lazily) the Top and Tpu dialects."""
     from tpuc.dialects.top import Top
+    from tpuc.dialects.tpu import Tpu
 
     ctx = Context()
     ctx.load_dialect(Builtin)
     ctx.load_dialect(Func)
     ctx.register_dialect("top", Top)
+    ctx.register_dialect("tpu", Tpu)
     return ctx
 
 

@@ -24,8 +24,11 @@ class NpzWriter:
         self._names.add(name)
         info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
         info.external_attr = 0o644 << 16
+        arr = np.require(arr, requirements="C")
+        if arr.dtype.kind == "V" or arr.dtype.name == "bfloat16":  # npy has no bf16: store the bits
+            arr = arr.view(np.uint16)
         with self._zip.open(info, "w", force_zip64=True) as f:
-            np.lib.format.write_array(f, np.require(arr, requirements="C"), allow_pickle=False)
+            np.lib.format.write_array(f, arr, allow_pickle=False)
 
     def close(self) -> None:
         self._zip.close()

@@ -46,9 +46,16 @@ def _top_verify_shapes():
     return TopVerifyShapesPass
 
 
+def _convert_top_to_tpu():
+    from tpuc.lowering.top_to_tpu.convert import ConvertTopToTpuPass
+
+    return ConvertTopToTpuPass
+
+
 #: every pass ``tpuc opt -p`` and the drivers know, by CLI name
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "canonicalize": _xdsl("canonicalize"),
+    "convert-top-to-tpu": _convert_top_to_tpu,
     "top-canonicalize": _top_canonicalize,
     "top-cse": _top_cse,
     "top-dce": _top_dce,

@@ -8,6 +8,8 @@ timing report; the IR is verified after every pass (``verify_each``) and a failu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sys
 import time
 from dataclasses import dataclass, field
@@ -44,10 +46,14 @@ def parse_pipeline(spec: str) -> tuple[ModulePass, ...]:
         raise CompileError(f"bad pass pipeline '{spec}': {msg} (known passes: {known})") from None
 
 
-def run_pipeline(module: ModuleOp, spec: str, opts: DumpOptions | None = None, *, stage: str = "") -> list[tuple[str, float]]:
-    """Apply ``spec`` to ``module`` in place; returns ``(pass, seconds)`` per pass."""
+def run_pipeline(module: ModuleOp, spec: "str | Sequence[ModulePass]", opts: DumpOptions | None = None, *,
+                 stage: str = "") -> list[tuple[str, float]]:
+    """Apply ``spec`` (a pipeline string or pass instances) to ``module`` in place; returns
+    ``(pass, seconds)`` per pass."""
     opts = opts or DumpOptions()
-    passes = parse_pipeline(spec)
+    passes = parse_pipeline(spec) if isinstance(spec, str) else tuple(spec)
+    if not isinstance(spec, str):
+        spec = ",".join(p.name for p in passes)
     unknown = sorted((opts.print_after | opts.print_before) - set(available()))
     if unknown:
         raise CompileError(f"--print-ir-after/--print-ir-before name unknown pass(es): {', '.join(unknown)}")

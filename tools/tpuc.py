@@ -60,6 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--pattern-stats", action="store_true", help="print how often each rewrite pattern fired")
     _add_dump_flags(t)
 
+    d = sub.add_parser("deploy", help="lower Top to the Tpu dialect (F32/F16/BF16/INT8) and check it against Top")
+    d.add_argument("--mlir", required=True, help="the Top .mlir (its weight npz beside it)")
+    d.add_argument("--quantize", default="F32", type=str.upper, choices=["F32", "F16", "BF16", "INT8"],
+                   help="mode (default F32)")
+    d.add_argument("--chip", default="bm1684x", type=str.lower, help="target chip (bm1684x)")
+    d.add_argument("--calibration-table", help="thresholds from tpuc calibrate (needed for INT8)")
+    d.add_argument("--quantize-table", help="'OP_NAME MODE' lines forcing a mode per op")
+    d.add_argument("--tpu-mlir", help="output Tpu IR (default <stem>_<chip>_<mode>_tpu.mlir beside --mlir); "
+                                      "weights go to <its stem>_weight.npz")
+    d.add_argument("--model", help="bmodel to write (code generation is not implemented yet: refused)")
+    d.add_argument("--test-input", help="npz keyed by input name (or npy): compare Tpu with Top on it")
+    d.add_argument("--random-input", type=int, metavar="SEED", help="compare on seeded random inputs")
+    d.add_argument("--test-reference", help="Top tensors (tpuc transform --test-result) instead of running Top")
+    d.add_argument("--test-result", help="save every Tpu tensor (dequantised to f32) to this npz")
+    d.add_argument("--tolerance", help="minimum cos,euclid (default per mode as tpu-mlir: F32 0.99,0.99, "
+                                       "F16 0.95,0.85, BF16 0.95,0.80, INT8 0.8,0.5)")
+    d.add_argument("--excepts", default="", help="comma-separated tensor names not to compare")
+    d.add_argument("-v", "--verbose", action="store_true", help="print every compared tensor")
+    _add_dump_flags(d)
+
     o = sub.add_parser("opt", help="run passes on an IR file (xdsl-opt style)")
     o.add_argument("file", nargs="?", help="input .mlir ('-' for stdin)")
     o.add_argument("-p", "--passes", default="", help="pass pipeline, e.g. top-dce,canonicalize")
@@ -109,6 +129,25 @@ def cmd_ops(args) -> int:
     top = sorted(op.name for op in all_ops())
     print(f"Top ops ({len(top)}):")
     print("  " + ", ".join(top))
+    return 0
+
+
+def cmd_deploy(args) -> int:
+    from tpuc.compiler.compare import parse_tolerance
+    from tpuc.compiler.deploy import DeployOptions, deploy
+
+    opts = DeployOptions(mlir=args.mlir, quantize=args.quantize, chip=args.chip,
+                         calibration_table=args.calibration_table, quantize_table=args.quantize_table,
+                         tpu_mlir=args.tpu_mlir, model=args.model, test_input=args.test_input,
+                         random_input=args.random_input, test_reference=args.test_reference,
+                         test_result=args.test_result,
+                         tolerance=parse_tolerance(args.tolerance) if args.tolerance else None,
+                         excepts={x for x in args.excepts.split(",") if x}, dumps=_dump_options(args),
+                         verbose=args.verbose)
+    res = deploy(opts)
+    if res.comparison is not None and res.comparison.failed:
+        print(f"tpuc: {len(res.comparison.failed)} tensor(s) differ from Top beyond the tolerance", file=sys.stderr)
+        return EXIT_MISMATCH
     return 0
 
 
@@ -284,7 +323,7 @@ def cmd_calibrate(args) -> int:
     return run(args)
 
 
-COMMANDS = {"calibrate": cmd_calibrate, "export-onnx": cmd_export_onnx, "ops": cmd_ops, "transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
+COMMANDS = {"calibrate": cmd_calibrate, "deploy": cmd_deploy, "export-onnx": cmd_export_onnx, "ops": cmd_ops, "transform": cmd_transform, "opt": cmd_opt, "run": cmd_run, "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:

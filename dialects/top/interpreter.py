@@ -48,6 +48,16 @@ def output_names(module: ModuleOp) -> list[str]:
     return names
 
 
+def stored_weight(op: WeightOp, store: WeightStore) -> np.ndarray:
+    """The value of a ``top.Weight``; npz cannot name bfloat16, so bf16 weights are stored as
+    their 2-byte patterns and viewed back here."""
+    value = store[name_of(op)]
+    want = dtype_of(op.output)
+    if value.dtype != want and value.dtype.itemsize == want.itemsize and value.dtype.kind in "uV":
+        value = value.view(want)
+    return value
+
+
 def run(module: ModuleOp, store: WeightStore, inputs: Sequence[np.ndarray] | Mapping[str, np.ndarray],
         on_tensor: Callable[[str, np.ndarray], None] | None = None) -> list[np.ndarray]:
     """Execute ``@main``; returns the outputs and streams ``(name, value)`` of every named op."""
@@ -80,7 +90,7 @@ def run(module: ModuleOp, store: WeightStore, inputs: Sequence[np.ndarray] | Map
             outputs = [env[v] for v in op.operands]
             break
         if isinstance(op, WeightOp):
-            results = [store[name_of(op)]]
+            results = [stored_weight(op, store)]
         elif isinstance(op, TopOp):
             args = [env[v] for v in op.operands]
             try:
