@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
+import ml_dtypes
 import numpy as np
 from xdsl.dialects.builtin import (
     DenseArrayBase,
@@ -40,6 +41,8 @@ from xdsl.utils.test_value import create_ssa_value
 from tpuc.dialects.top.base import TopOp, dtype_of, name_of, shape_of
 
 MODES = ("F32", "F16", "BF16", "INT8")
+#: half-precision storage dtypes (computed in f32 and rounded at the op output)
+_HALF = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
 #: the storage dtype of a float mode's tensors
 MODE_DTYPE = {"F32": np.dtype(np.float32), "F16": np.dtype(np.float16)}
 
@@ -110,12 +113,17 @@ class TpuOp(TopOp):
 
     def compute(self, inputs):
         """Chip numerics: an INT8 op runs its integer kernel (``inference/``) or, for data
-        movement, the Top reference on int8 values; a float op runs the Top reference on its
-        f32/f16/bf16 operands and every result is rounded to its storage type."""
+        movement, the Top reference on int8 values; a float op runs the Top reference in f32 (half
+        operands widened exactly) and every result is rounded once to its storage type."""
         from tpuc.dialects.tpu.inference import kernel_for
 
         kernel = kernel_for(self.name) if self.qmode() == "INT8" else None
-        outs = kernel(self, inputs) if kernel is not None else self.TOP.compute(self, inputs)
+        if kernel is not None:
+            outs = kernel(self, inputs)
+        else:
+            if self.qmode() in ("F16", "BF16"):  # compute in f32, round once at the output
+                inputs = [x.astype(np.float32) if x is not None and x.dtype in _HALF else x for x in inputs]
+            outs = self.TOP.compute(self, inputs)
         return [o if o is None or not isinstance(r.type, TensorType) else np.asarray(o).astype(dtype_of(r), copy=False)
                 for o, r in zip(outs, self.results, strict=True)]
 

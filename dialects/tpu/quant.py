@@ -22,7 +22,9 @@ MULT_BITS = 31
 def round_half_away(x: np.ndarray) -> np.ndarray:
     """Round to nearest, ties away from zero (the chip's rounding for quantisation)."""
     x = np.asarray(x)
-    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+    a = np.abs(x)
+    r = np.floor(a)
+    return np.sign(x) * (r + (a - r >= 0.5))  # not floor(a + 0.5): 0.49999997 + 0.5 rounds to 1
 
 
 def saturate_int8(x: np.ndarray) -> np.ndarray:
@@ -56,14 +58,17 @@ def multiplier_shift(real: float) -> tuple[int, int]:
         raise ValueError(f"requant factor {real} must be finite and non-negative")
     if real == 0:
         return 0, 0
+    if real >= 2**MULT_BITS - 1:
+        # any non-zero integer accumulator saturates int8 at this factor: (2**31 - 1) >> 0 does too
+        return 2**MULT_BITS - 1, 0
     mant, exp = math.frexp(real)  # real = mant * 2**exp, mant in [0.5, 1)
     n = MULT_BITS - exp
     m = int(round(mant * (1 << MULT_BITS)))
     if m == 1 << MULT_BITS:  # rounding overflowed the mantissa
         m //= 2
         n -= 1
-    if n < 0:
-        raise ValueError(f"requant factor {real} is too large (needs a left shift)")
+    if n < 0:  # real in [2**30, 2**31 - 1): no shift, the rounded factor itself
+        m, n = int(round(real)), 0
     if n > 62:  # tiny factor: drop precision rather than shift beyond int64
         m = int(round(real * (1 << 62)))
         n = 62
@@ -74,9 +79,11 @@ def rshift_round(acc: np.ndarray, shift) -> np.ndarray:
     """``round_half_away(acc / 2**shift)`` exactly in int64 (``shift`` scalar or broadcastable)."""
     acc = np.asarray(acc, np.int64)
     shift = np.asarray(shift, np.int64)
-    half = np.where(shift > 0, np.left_shift(np.int64(1), np.maximum(shift - 1, 0)), 0)
-    mag = np.right_shift(np.abs(acc) + half, shift)
-    return np.where(acc < 0, -mag, mag)
+    q = np.right_shift(acc, shift)  # floor(acc / 2**s)
+    rem = acc - np.left_shift(q, shift)  # in [0, 2**s): no overflow anywhere in int64
+    half = np.where(shift > 0, np.left_shift(np.int64(1), np.maximum(shift - 1, 0)), 1)
+    up = np.where(acc >= 0, rem >= half, rem > half)  # ties go away from zero
+    return q + np.where(shift > 0, up, 0)
 
 
 def requant(acc: np.ndarray, multiplier, shift, *, relu: bool = False) -> np.ndarray:

@@ -163,6 +163,19 @@ class LoweringContext:
         self._casts[key] = out
         return out
 
+    def peek_scale(self, v: SSAValue) -> float | None:
+        """The int8 scale :meth:`as_int8` would give ``v``, without building anything (None when
+        the calibration table does not know it)."""
+        if is_quantised(v):
+            return self.scale_of(v)
+        w = self.weight_value(v)
+        if w is not None:
+            return quant.quantize_per_tensor(w)[1]
+        name = name_of(v.owner)
+        if self.table is None or name not in self.table:
+            return None
+        return quant.scale_of_threshold(self.table.threshold(name))
+
     def scale_of(self, v: SSAValue) -> float:
         """Scale of a quantised value."""
         return float(v.owner.scale())

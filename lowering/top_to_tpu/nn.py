@@ -32,13 +32,38 @@ def _bias_int32(ctx, bias, acc_scale: np.ndarray, base: str, channel_last: bool)
         if b.ndim:
             shape[-1 if channel_last else 0] = -1
         s = s.reshape(shape)
-    q = np.clip(quant.round_half_away(b / s), -2**31, 2**31 - 1).astype(np.int32)
+    q = quant.round_half_away(b / s)
+    assert np.all(np.abs(q) <= INT32_MAX), "supports() admits only biases that fit int32"
+    q = q.astype(np.int32)
     return ctx.weight(f"{base}_int32", q)
+
+
+INT32_MAX = 2**31 - 1
+
+
+def bias_fits_int32(ctx, x, bias, w_scales: np.ndarray, channel_last: bool) -> bool:
+    """Whether the bias quantised at ``s_x * s_w[c]`` fits int32 (a huge bias against tiny
+    input and weight scales does not; such an op then runs in F16 instead of clipping)."""
+    if is_none(bias):
+        return True
+    b = ctx.weight_value(bias)
+    s_x = ctx.peek_scale(x)
+    if b is None or s_x is None:
+        return b is not None
+    s = np.asarray(s_x * w_scales, np.float64)
+    if s.size > 1 and b.ndim:
+        shape = [1] * b.ndim
+        shape[-1 if channel_last else 0] = -1
+        s = s.reshape(shape)
+    return bool(np.all(np.abs(b.astype(np.float64) / s) < INT32_MAX - 1))
 
 
 def _conv_supports(ctx, op) -> bool:
     w, b = op.operands[1], op.operands[2]
-    return ctx.weight_value(w) is not None and (is_none(b) or ctx.weight_value(b) is not None)
+    wv = ctx.weight_value(w)
+    if wv is None or not (is_none(b) or ctx.weight_value(b) is not None):
+        return False
+    return bias_fits_int32(ctx, op.operands[0], b, quant.quantize_per_channel(wv, 0)[1], channel_last=False)
 
 
 @int8_lowering("top.Conv", supports=_conv_supports)
@@ -69,9 +94,18 @@ def _matmul_channel_axis(op, ndim: int) -> int | None:
 
 def _matmul_supports(ctx, op) -> bool:
     b = op.operands[2]
-    if not is_none(b) and ctx.weight_value(b) is None:
+    if is_none(b):
+        return True
+    if ctx.weight_value(b) is None:
         return False
-    return True
+    w = ctx.weight_value(op.operands[1])
+    if w is None:
+        s_w = np.array([ctx.peek_scale(op.operands[1]) or 1.0])
+    else:
+        axis = _matmul_channel_axis(op, w.ndim)
+        s_w = (np.array([quant.quantize_per_tensor(w)[1]]) if axis is None
+               else quant.quantize_per_channel(w, axis)[1])
+    return bias_fits_int32(ctx, op.operands[0], b, s_w, channel_last=True)
 
 
 @int8_lowering("top.MatMul", supports=_matmul_supports)
