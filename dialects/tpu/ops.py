@@ -30,7 +30,7 @@ MIRRORED: dict[str, type[TpuOp]] = {
 }
 """``top.X`` name -> its ``tpu.X`` class."""
 
-_FLOATS = ("f32", "f16", "bf16")
+_FLOATS = ("f32", "f16", "bf16", "f64")  # f64 only at graph boundaries (the chip has none)
 _QUANT = ("i8", "ui8")
 
 

@@ -225,10 +225,14 @@ class LoweringContext:
         dtype = mode_dtype(mode)
         operands = [self.as_float(v, dtype) for v in op.operands]
         extra = {}
+        keep = False
         if op.name == "top.Cast" and is_float(op.target()):
-            extra["to"] = str(tensor_type((), dtype).element_type)
+            if op.target() == np.float32:  # the model's default float becomes the mode's type
+                extra["to"] = str(tensor_type((), dtype).element_type)
+            else:  # an explicit cast to f16/bf16 (or f64) rounds on purpose: keep it
+                keep = True
         types = [tensor_type(shape_of(r), dtype) if isinstance(r.type, TensorType) and is_float(dtype_of(r))
-                 else r.type for r in op.results]
+                 and not keep else r.type for r in op.results]
         return list(self.tpu(op, operands, types, mode, extra).results)
 
 

@@ -16,7 +16,7 @@ What each op becomes (tpu-mlir's ``--convert-top-to-tpu``):
 * ``quantize_table`` forces a mode per op name; an op that cannot run in the forced mode is an
   error, as is a name the module does not have.
 
-Graph outputs are cast back to f32. Requires the module's weight store (attached by the driver or
+Graph outputs are cast back to the model's output types. Requires the module's weight store (attached by the driver or
 ``tpuc opt``); the converted weights are added to it (unused ones are dropped when saved).
 """
 
@@ -122,9 +122,10 @@ def lower_module(module: ModuleOp, mode: str, chip: str = "bm1684x", table=None,
         op.erase()
     ret = fn.body.block.last_op
     ctx.anchor = ret
-    for i, v in enumerate(ret.operands):
-        if isinstance(v.type, TensorType) and (is_quantised(v) or (is_float(dtype_of(v)) and dtype_of(v) != np.float32)):
-            ret.operands[i] = ctx.as_float(v, np.float32)
+    for i, (v, want) in enumerate(zip(ret.operands, fn.function_type.outputs.data, strict=True)):
+        # graph outputs keep the model's types (f32, or f64/f16 when the model says so)
+        if isinstance(v.type, TensorType) and v.type != want and isinstance(want, TensorType):
+            ret.operands[i] = ctx.as_float(v, dtype_of(want))
     for op in reversed(list(fn.body.block.ops)):
         if isinstance(op, (WeightOp, NoneOp)) and not any(r.uses for r in op.results):
             op.detach()

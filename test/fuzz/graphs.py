@@ -2765,9 +2765,10 @@ def run_onnxruntime(model: onnx.ModelProto, inputs: dict[str, np.ndarray]) -> li
 
 
 def run_tpuc(model: onnx.ModelProto, inputs: dict[str, np.ndarray],
-             tensors: dict[str, np.ndarray] | None = None) -> list[np.ndarray]:
+             tensors: dict[str, np.ndarray] | None = None, deploy: str | None = None) -> list[np.ndarray]:
     """Import, run the ``transform`` pipeline, interpret; ``tensors`` collects every named Top
-    tensor (what ``tpuc transform`` compares by name)."""
+    tensor (what ``tpuc transform`` compares by name). With ``deploy`` (a float mode, ``F32``)
+    the module is lowered to the Tpu dialect first and the Tpu interpreter runs instead."""
     from tpuc.compiler.passes import PIPELINES
     from tpuc.compiler.pipeline import run_pipeline
     from tpuc.compiler.weights import attach_store
@@ -2778,6 +2779,11 @@ def run_tpuc(model: onnx.ModelProto, inputs: dict[str, np.ndarray],
     attach_store(module, store)
     run_pipeline(module, PIPELINES["transform"])
     module.verify()
+    if deploy is not None:
+        from tpuc.lowering.top_to_tpu.convert import lower_module
+
+        lower_module(module, deploy)
+        module.verify()
     on_tensor = None if tensors is None else tensors.__setitem__
     with np.errstate(all="ignore"):
         return interpreter.run(module, store, inputs, on_tensor=on_tensor)
@@ -2929,7 +2935,8 @@ def _triage(model, inputs, name, g, r) -> tuple[str, str]:
     return "mismatch", ""
 
 
-def check_case(case: FuzzCase, *, triage: bool = True, intermediates: bool = True) -> Result:
+def check_case(case: FuzzCase, *, triage: bool = True, intermediates: bool = True,
+               deploy: str | None = None) -> Result:
     """Validate (onnx.checker full check + onnxruntime), compile and run with tpuc, compare every
     graph output and (``intermediates``) every tensor both name, as ``tpuc transform`` does."""
     from tpuc.compiler.errors import CompileError
@@ -2947,7 +2954,7 @@ def check_case(case: FuzzCase, *, triage: bool = True, intermediates: bool = Tru
         return Result("discard", f"onnxruntime: {' '.join(str(e).split())[:300]}")
     named: dict[str, np.ndarray] = {}
     try:
-        got = run_tpuc(model, case.inputs, named if intermediates else None)
+        got = run_tpuc(model, case.inputs, named if intermediates else None, deploy=deploy)
     except CompileError as e:
         msg = str(e)
         if any(k in msg for k in UNSUPPORTED_MARKERS):
