@@ -19,14 +19,16 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
 from tpuc.dialects.top import all_ops as top_ops
-from tpuc.dialects.top.base import dtype_of, shape_of
+from tpuc.dialects.top.base import dtype_of, is_float, shape_of
 from tpuc.dialects.tpu.base import TpuOp, mirror_op
 from tpuc.dialects.tpu.quant import dequantize, quantize, requant
 
 _BOUNDARY = ("top.Input", "top.Weight", "top.None")
+#: Top ops whose Tpu form is a chip op (``top.Cast`` lowers to the chip's ``tpu.Cast``)
+_NOT_MIRRORED = (*_BOUNDARY, "top.Cast")
 
 MIRRORED: dict[str, type[TpuOp]] = {
-    cls.name: mirror_op(cls) for cls in top_ops() if cls.name not in _BOUNDARY
+    cls.name: mirror_op(cls) for cls in top_ops() if cls.name not in _NOT_MIRRORED
 }
 """``top.X`` name -> its ``tpu.X`` class."""
 
@@ -51,14 +53,17 @@ class _ChipOp(TpuOp):
 
 @irdl_op_definition
 class CastOp(_ChipOp):
-    """Changes the storage type of a tensor: ``%y = tpu.Cast(%x) : (tensor<..xf32>) -> tensor<..xi8>``.
+    """Changes the element type of a tensor: ``%y = tpu.Cast(%x) : (tensor<..xf32>) -> tensor<..xi8>``.
 
-    * float -> float (f32/f16/bf16): round to nearest even (finite values beyond the target's
-      range become +-inf, as IEEE);
+    With ``qscale`` it moves a real tensor between float and int8 storage:
+
     * float -> int8: ``q = saturate(round_half_away(x * (1 / qscale)))`` (the chip multiplies by
-      the reciprocal scale in f32); needs ``qscale``;
-    * int8 -> float: ``x = q * qscale`` computed in f32, then rounded to the target; needs the
-      input's scale in ``qscale``.
+      the reciprocal scale in f32);
+    * int8 -> float: ``x = q * qscale`` computed in f32, then rounded to the target.
+
+    Without ``qscale`` it is the model's own conversion (the lowering of ``top.Cast``, ONNX Cast
+    semantics): float -> float rounds to nearest even (finite values beyond the target's range
+    become +-inf, as IEEE), float -> int truncates, anything -> bool is ``!= 0``.
     """
 
     name = "tpu.Cast"
@@ -74,19 +79,23 @@ class CastOp(_ChipOp):
         if shape_of(self.input) != shape_of(self.output):
             raise VerifyException(f"tpu.Cast changes the shape {list(shape_of(self.input))} -> "
                                   f"{list(shape_of(self.output))}")
-        ok = (a in _FLOATS and b in _FLOATS) or (a in _FLOATS and b in _QUANT) or (a in _QUANT and b in _FLOATS)
-        if not ok:
-            raise VerifyException(f"tpu.Cast cannot convert {a} to {b}")
-        if (a in _QUANT or b in _QUANT) and self.scale() is None:
-            raise VerifyException("tpu.Cast to or from int8 needs a qscale")
+        if self.scale() is not None:
+            if not ((a in _FLOATS and b in _QUANT) or (a in _QUANT and b in _FLOATS)):
+                raise VerifyException(f"tpu.Cast with a qscale (de)quantises between float and int8, not {a} -> {b}")
+        elif self.qmode() == "INT8":
+            raise VerifyException("an INT8 tpu.Cast needs a qscale")
 
     def compute(self, inputs):
         x, to = inputs[0], dtype_of(self.output)
-        if _elem(self.output) in _QUANT:
-            return [quantize(x, self.scale())]
-        if _elem(self.input) in _QUANT:
+        if self.scale() is not None:
+            if _elem(self.output) in _QUANT:
+                return [quantize(x, self.scale())]
             return [dequantize(x, self.scale(), to)]
-        return [x.astype(to)]
+        if is_float(x.dtype) and np.issubdtype(to, np.integer):
+            with np.errstate(invalid="ignore"):
+                x = np.trunc(x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return [x.astype(to)]
 
 
 @irdl_op_definition

@@ -224,16 +224,17 @@ class LoweringContext:
         bool operands untouched, float results in the storage type."""
         dtype = mode_dtype(mode)
         operands = [self.as_float(v, dtype) for v in op.operands]
-        extra = {}
-        keep = False
-        if op.name == "top.Cast" and is_float(op.target()):
-            if op.target() == np.float32:  # the model's default float becomes the mode's type
-                extra["to"] = str(tensor_type((), dtype).element_type)
-            else:  # an explicit cast to f16/bf16 (or f64) rounds on purpose: keep it
-                keep = True
         types = [tensor_type(shape_of(r), dtype) if isinstance(r.type, TensorType) and is_float(dtype_of(r))
-                 and not keep else r.type for r in op.results]
-        return list(self.tpu(op, operands, types, mode, extra).results)
+                 else r.type for r in op.results]
+        if op.name == "top.Cast":
+            # the model's default float (f32) becomes the mode's type; an explicit cast to
+            # f16/bf16/f64 rounds on purpose and is kept
+            target = op.results[0].type if op.target() != np.float32 else types[0]
+            cast = CastOp.create(operands=operands, result_types=[target],
+                                 properties={"quant_mode": to_attr(mode)})
+            cast.location = op.location
+            return list(self.insert(cast).results)
+        return list(self.tpu(op, operands, types, mode).results)
 
 
 def is_boundary(op: Operation) -> bool:

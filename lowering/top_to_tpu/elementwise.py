@@ -16,13 +16,14 @@ import numpy as np
 
 from tpuc.dialects.top.base import dtype_of, is_float, name_of, set_name, shape_of, tensor_type
 from tpuc.dialects.tpu import quant
-from tpuc.dialects.tpu.ops import LutOp
+from tpuc.dialects.tpu.ops import LutOp, is_quantised
 from tpuc.lowering.top_to_tpu.context import int8_lowering
 from tpuc.lowering.top_to_tpu.nn import transparent
 
 
 def _all_float(ctx, op) -> bool:
-    return all(is_float(dtype_of(v)) for v in [*op.operands, *op.results])
+    """Every operand and result is a real tensor (float, or already quantised int8)."""
+    return all(is_float(dtype_of(v)) or is_quantised(v) for v in [*op.operands, *op.results])
 
 
 @int8_lowering("top.Add", "top.Sub", supports=_all_float)
