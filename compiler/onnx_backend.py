@@ -108,10 +108,17 @@ def _freeze(model: onnx.ModelProto, inputs: list[np.ndarray], keep: set[str]) ->
     return m, kept_vals
 
 
-def _run_once(model, inputs, outputs, rtol, atol) -> str:
+def _run_once(model, inputs, outputs, rtol, atol, deploy: str | None = None) -> str:
     shapes = [list(np.asarray(x).shape) for x in inputs]
     module, store = import_model(model, shapes if shapes else None)
     module.verify()
+    if deploy is not None:  # lower to the Tpu dialect; the Tpu interpreter runs instead
+        from tpuc.compiler.weights import attach_store
+        from tpuc.lowering.top_to_tpu.convert import lower_module
+
+        attach_store(module, store)
+        lower_module(module, deploy)
+        module.verify()
     got = interpreter.run(module, store, [np.asarray(x) for x in inputs])
     if len(got) != len(outputs):
         return f"{len(got)} outputs, expected {len(outputs)}"
@@ -139,7 +146,7 @@ def _named_inputs(msg: str, names: list[str]) -> set[str]:
     return {n for n in names if f"'{n}'" in msg}
 
 
-def _run_frozen(model, inputs, outputs, case, msg: str) -> tuple[str, str]:
+def _run_frozen(model, inputs, outputs, case, msg: str, deploy: str | None = None) -> tuple[str, str]:
     """Freeze the inputs the error names (or every non-float input), retrying while tpuc asks."""
     names = [vi.name for vi in model.graph.input]
     frozen = _named_inputs(msg, names) or {n for n, x in zip(names, inputs) if np.asarray(x).dtype.kind != "f"}
@@ -147,7 +154,7 @@ def _run_frozen(model, inputs, outputs, case, msg: str) -> tuple[str, str]:
         m, kept = _freeze(model, inputs, set(names) - frozen)
         try:
             with np.errstate(all="ignore"):
-                detail = _run_once(m, kept, outputs, case.rtol, case.atol)
+                detail = _run_once(m, kept, outputs, case.rtol, case.atol, deploy)
         except CompileError as e:
             more = _named_inputs(str(e), names) - frozen
             if ("must be a constant" in str(e) or "depends on runtime values" in str(e)) and more:
@@ -160,8 +167,9 @@ def _run_frozen(model, inputs, outputs, case, msg: str) -> tuple[str, str]:
     return "unsupported", "inputs must be constant"
 
 
-def run_case(case) -> CaseResult:
-    """Compile and run one ``onnx.backend.test`` node case through import + the Top interpreter."""
+def run_case(case, deploy: str | None = None) -> CaseResult:
+    """Compile and run one ``onnx.backend.test`` node case through import + the Top interpreter
+    (``deploy="F32"``: import, lowering to the Tpu dialect and the Tpu interpreter)."""
     model = case.model
     op_types = tuple(sorted({n.op_type for n in model.graph.node}))
     res = CaseResult(case.name, op_types, "fail")
@@ -188,7 +196,7 @@ def run_case(case) -> CaseResult:
         outputs = [_to_array(x) for x in outputs]
         try:
             with np.errstate(all="ignore"):
-                detail = _run_once(model, inputs, outputs, case.rtol, case.atol)
+                detail = _run_once(model, inputs, outputs, case.rtol, case.atol, deploy)
         except UnsupportedOpError as e:
             res.status, res.detail = "unsupported", str(e)
             return res
@@ -196,7 +204,7 @@ def run_case(case) -> CaseResult:
             msg = str(e)
             if "must be a constant" in msg or "depends on runtime values" in msg:
                 # tpuc needs some inputs constant: compile with those frozen to this data set.
-                status, detail = _run_frozen(model, inputs, outputs, case, msg)
+                status, detail = _run_frozen(model, inputs, outputs, case, msg, deploy)
                 if status != "pass":
                     res.status, res.detail = status, detail
                     return res

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""ONNX conformance: every ``onnx.backend.test`` node case through tpuc (import + Top interpreter).
+"""ONNX conformance: every ``onnx.backend.test`` node case through tpuc (import + Top interpreter,
+or with ``--deploy F32`` import + lowering to Tpu + the Tpu interpreter).
 
 Prints pass / fail / unsupported per op type and in total, writes JSON (``--json``) and, with
 ``--failures``, the failing cases with their first error.
@@ -21,9 +22,10 @@ def main() -> int:
     ap.add_argument("--json", default="conformance.json")
     ap.add_argument("--failures", action="store_true")
     ap.add_argument("-k", default="", help="only cases whose name contains this")
+    ap.add_argument("--deploy", choices=["F32"], help="run through deploy F32 and the Tpu interpreter instead")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    results = [run_case(c) for c in node_cases() if args.k in c.name]
+    results = [run_case(c, deploy=args.deploy) for c in node_cases() if args.k in c.name]
     table = summarize(results)
     print(f"{'op type':<44}{'pass':>6}{'fail':>6}{'unsup':>7}{'frozen':>8}")
     for op in sorted(table):

@@ -113,14 +113,14 @@ def run_worker(cfg: dict) -> dict:
             if state["sig"] is not None:  # shrinking a new bug: fail only with the same signature
                 if time.time() > state["shrink_end"]:
                     return
-                res = graphs.check_case(case)
+                res = graphs.check_case(case, deploy=cfg.get("deploy"))
                 if res.is_bug and signature(case, res) == state["sig"]:
                     state["last"] = (case, res)
                     found(state["sig"])
                 return
             if time.time() > t_end or state["count"] >= k:
                 return
-            res = graphs.check_case(case)
+            res = graphs.check_case(case, deploy=cfg.get("deploy"))
             state["count"] += 1
             totals["generated"] += 1
             ops = sorted({n.op_type for n in case.model.graph.node})
@@ -144,7 +144,7 @@ def run_worker(cfg: dict) -> dict:
                     rec = {"signature": sig, "detail": res.detail[:300], "triage": res.triage, "ops": ops,
                            "minimal_nodes": len(small.model.graph.node), "model": small.describe()[:4000]}
                     if save_dir is not None:
-                        rec["saved"] = _save(small, graphs.check_case(small), sig, save_dir)
+                        rec["saved"] = _save(small, graphs.check_case(small, deploy=cfg.get("deploy")), sig, save_dir)
                     examples[res.kind].append(rec)
             if res.is_bug:
                 sig = signature(case, res)
@@ -176,7 +176,7 @@ def run_worker(cfg: dict) -> dict:
             if cfg["shrink"]:  # then delta-debug the ONNX graph itself
                 sig = state["sig"]
                 case = graphs.minimize(case, lambda c, r: r.is_bug and signature(c, r) == sig)
-                res = graphs.check_case(case)
+                res = graphs.check_case(case, deploy=cfg.get("deploy"))
             rec = {"signature": state["sig"], "kind": res.kind, "detail": res.detail[:1000], "triage": res.triage,
                    "first_nodes": len(state["first"][0].model.graph.node), "minimal_nodes": len(case.model.graph.node),
                    "opset": case.opset, "model": case.describe()[:6000]}
@@ -229,6 +229,8 @@ def main() -> int:
     ap.add_argument("--max-steps", type=int, default=10, help="generator steps per graph")
     ap.add_argument("--no-shrink", dest="shrink", action="store_false")
     ap.add_argument("--shrink-seconds", type=float, default=180.0, help="shrinking budget per new bug")
+    ap.add_argument("--deploy", choices=["F32"], default=None,
+                    help="also lower to the Tpu dialect and run the Tpu interpreter (tpuc deploy --quantize F32)")
     ap.add_argument("--include-known", action="store_true", help="also generate the forms of graphs.KNOWN_BUGS")
     ap.add_argument("--save-dir", default="fuzz_failures", help="minimal failing graphs go here ('' = none)")
     ap.add_argument("--json", default="fuzz_differential.json")
@@ -239,7 +241,7 @@ def main() -> int:
     share = [args.n // args.jobs + (1 if w < args.n % args.jobs else 0) for w in range(args.jobs)]
     cfgs = [{"n": share[w], "seed": args.seed, "worker": w, "chunk": args.chunk, "max_steps": args.max_steps,
              "shrink": args.shrink, "shrink_seconds": args.shrink_seconds, "include_known": args.include_known,
-             "save_dir": args.save_dir, "t_end": t_end} for w in range(args.jobs)]
+             "save_dir": args.save_dir, "t_end": t_end, "deploy": args.deploy} for w in range(args.jobs)]
     if args.jobs == 1:
         results = [run_worker(cfgs[0])]
     else:
