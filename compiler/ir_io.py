@@ -41,7 +41,39 @@ def print_module(module: ModuleOp, *, generic: bool = False) -> str:
     return out.getvalue()
 
 
+def check_string_literals(text: str, name: str = "<input>") -> None:
+    """Reject an unterminated string literal before xDSL lexes it: xDSL 0.74's string regex
+    (``"(?:[^"\\\n]+|\\...)*"``) backtracks exponentially on a long line whose string never
+    closes, so a truncated or corrupted file would hang the parser instead of failing."""
+    for lineno, line in enumerate(text.splitlines(), 1):
+        in_string, i, n = False, 0, len(line)
+        while i < n:
+            c = line[i]
+            if in_string:
+                if c == "\\":
+                    esc = line[i + 1:i + 3]
+                    if esc[:1] in ('"', "n", "t", "\\"):
+                        i += 2
+                        continue
+                    if len(esc) == 2 and all(ch in "0123456789abcdefABCDEF" for ch in esc):
+                        i += 3
+                        continue
+                    raise CompileError(f"cannot parse {name}: invalid escape in a string literal on line {lineno}")
+                if c == '"':
+                    in_string = False
+                elif c in "\v\f":
+                    break
+            elif c == '"':
+                in_string = True
+            elif c == "/" and line.startswith("//", i):
+                break
+            i += 1
+        if in_string:
+            raise CompileError(f"cannot parse {name}: unterminated string literal on line {lineno}")
+
+
 def parse_module(text: str, name: str = "<input>", ctx: Context | None = None) -> ModuleOp:
+    check_string_literals(text, name)
     try:
         module = Parser(ctx or make_context(), text, name).parse_module()
     except ParseError as e:
@@ -50,11 +82,44 @@ def parse_module(text: str, name: str = "<input>", ctx: Context | None = None) -
     return module
 
 
-def load_module(path: str | os.PathLike) -> ModuleOp:
+def load_module(path: str | os.PathLike, *, verify: bool = True) -> ModuleOp:
+    """Parse an IR file and (by default) verify it; both failures are one-line CompileErrors."""
     p = Path(path)
     if not p.is_file():
         raise CompileError(f"IR file not found: {path}")
-    return parse_module(p.read_text(), str(path))
+    try:
+        text = p.read_text()
+    except UnicodeDecodeError as e:
+        raise CompileError(f"cannot read {path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    module = parse_module(text, str(path))
+    if verify:
+        from xdsl.utils.exceptions import VerifyException
+
+        try:
+            module.verify()
+        except VerifyException as e:
+            raise CompileError(f"invalid IR in {path}: {' '.join(str(e).split())[:400]}") from None
+        check_dominance(module, str(path))
+    return module
+
+
+def check_dominance(module: ModuleOp, where: str = "the IR") -> None:
+    """Every operand is defined before its use within its block (xDSL's verifier does not check
+    SSA dominance; a value used before its definition would crash an interpreter later)."""
+    for op in module.walk():
+        for region in op.regions:
+            for block in region.blocks:
+                seen = set(block.args)
+                for inner in block.ops:
+                    for v in inner.operands:
+                        owner = v.owner
+                        if v not in seen and getattr(owner, "parent", None) is block:
+                            from tpuc.dialects.top.base import name_of
+
+                            name = name_of(inner) or inner.name
+                            raise CompileError(f"invalid IR in {where}: {inner.name} '{name}' uses a value "
+                                               f"defined later in the block (by {owner.name} '{name_of(owner)}')")
+                    seen.update(inner.results)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:

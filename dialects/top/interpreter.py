@@ -55,6 +55,9 @@ def stored_weight(op: WeightOp, store: WeightStore) -> np.ndarray:
     want = dtype_of(op.output)
     if value.dtype != want and value.dtype.itemsize == want.itemsize and value.dtype.kind in "uV":
         value = value.view(want)
+    if value.dtype != want or tuple(value.shape) != shape_of(op.output):
+        raise CompileError(f"weight '{name_of(op)}' in the weight file is {value.dtype}{list(value.shape)}, "
+                           f"the IR declares {want}{list(shape_of(op.output))}")
     return value
 
 

@@ -119,10 +119,16 @@ def saturate_weight(w: np.ndarray, dtype) -> np.ndarray:
     return w.astype(dtype)
 
 
+def _check_finite(w: np.ndarray) -> None:
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{int(np.sum(~np.isfinite(w)))} non-finite value(s) cannot be quantised to int8")
+
+
 def quantize_per_channel(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric per-channel int8 weights: scale ``max|w| / 127`` per index of ``axis``;
     returns ``(q, scales)`` (an all-zero channel gets scale 1)."""
     w = np.asarray(w, np.float32)
+    _check_finite(w)
     axis = axis % w.ndim
     red = tuple(i for i in range(w.ndim) if i != axis)
     amax = np.max(np.abs(w), axis=red) if red else np.abs(w)
@@ -136,6 +142,7 @@ def quantize_per_channel(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarr
 def quantize_per_tensor(w: np.ndarray) -> tuple[np.ndarray, float]:
     """Symmetric per-tensor int8 weights: ``(q, scale)`` with ``scale = max|w| / 127``."""
     w = np.asarray(w, np.float32)
+    _check_finite(w)
     amax = float(np.max(np.abs(w))) if w.size else 0.0
     scale = amax / 127.0 if amax > 0 else 1.0
     return saturate_int8(round_half_away(w / scale)), scale

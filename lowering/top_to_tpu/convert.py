@@ -109,12 +109,13 @@ def lower_module(module: ModuleOp, mode: str, chip: str = "bm1684x", table=None,
     for op in ops:
         if is_boundary(op):
             continue
-        m = decide_mode(ctx, op)
         ctx.anchor = op
-        if m == "INT8":
-            new = INT8[op.name].lower(ctx, op)
-        else:
-            new = ctx.lower_float(op, m)
+        m = "?"
+        try:
+            m = decide_mode(ctx, op)
+            new = INT8[op.name].lower(ctx, op) if m == "INT8" else ctx.lower_float(op, m)
+        except ValueError as e:  # quantisation arithmetic refused a value (non-finite weight, ...)
+            raise CompileError(f"cannot lower {op.name} '{name_of(op)}' (mode {m}): {e}") from None
         ctx.decided[name_of(op)] = m
         for old, v in zip(op.results, new, strict=True):
             old.replace_all_uses_with(v)
