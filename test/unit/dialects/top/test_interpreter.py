@@ -10,7 +10,7 @@ from tpuc.compiler.errors import CompileError
 from tpuc.compiler.ir_io import parse_module
 from tpuc.compiler.pipeline import run_pipeline
 from tpuc.compiler.passes import PASSES
-from tpuc.compiler.weights import WeightStore
+from tpuc.compiler.weights import WeightStore, attach_store
 from tpuc.dialects.top import interpreter
 
 IR = """
@@ -46,6 +46,7 @@ def test_every_pass_preserves_results(spec):
     store = WeightStore({"w": np.arange(4, dtype=np.float32)})
     x = np.random.default_rng(0).standard_normal((2, 4)).astype(np.float32)
     module = parse_module(IR)
+    attach_store(module, store)  # passes that read or create weights use it (convert-top-to-tpu needs it)
     before, _ = _run(module, x, store)
     run_pipeline(module, spec)
     after, _ = _run(module, x, store)
