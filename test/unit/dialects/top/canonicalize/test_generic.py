@@ -31,6 +31,7 @@ GENERIC = {
     "CastIdentity", "ExpandIdentity", "TileIdentity", "SliceIdentity", "PadIdentity", "PadFoldIntoConsumer",
     "ConcatDropEmpty", "ConcatIdentity", "SplitIdentity", "AddZero", "SubZero", "MulOne", "DivOne",
     "BatchNormFoldIntoConv", "BatchNormAbsorbScaleShift", "LayerNormFusion", "GeluErfFusion", "GeluTanhFusion",
+    "ConvSiblingMerge", "SplitUnaryHoist",
 }
 
 
@@ -518,3 +519,36 @@ def test_cse():
     assert op_names(m).count("top.MatMul") == 2 and op_names(m).count("top.Weight") == 2
     sub = find(m, "zero")
     assert sub.operands[0] is sub.operands[1]  # a1 and a2 merged: x - x stays a Sub (NaN-safe)
+
+
+# ------------------------------------------------------------------- sibling Conv merge (inception)
+
+SIBLINGS_IR = """
+builtin.module attributes {module.weight_file = "w.npz"} {
+  func.func @main(%arg0: tensor<1x4x6x6xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x3x8x8xf32>, tensor<1x5x8x8xf32>) {
+    %0 = top.Input(%arg0) : (tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> loc("x")
+    %w1 = top.Weight() : () -> tensor<8x4x3x3xf32> loc("w1")
+    %b1 = top.Weight() : () -> tensor<8xf32> loc("b1")
+    %w2 = top.Weight() : () -> tensor<3x4x3x3xf32> loc("w2")
+    %n = top.None() : () -> none loc("none")
+    %w3 = top.Weight() : () -> tensor<5x4x3x3xf32> loc("w3")
+    %b3 = top.Weight() : () -> tensor<5xf32> loc("b3")
+    %1 = top.Conv(%0, %w1, %b1) {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 2, 2, 2, 2>} : (tensor<1x4x6x6xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<1x8x8x8xf32> loc("c1")
+    %2 = top.Conv(%0, %w2, %n) {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 2, 2, 2, 2>} : (tensor<1x4x6x6xf32>, tensor<3x4x3x3xf32>, none) -> tensor<1x3x8x8xf32> loc("c2")
+    %3 = top.Conv(%0, %w3, %b3) {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 2, 2, 2, 2>} : (tensor<1x4x6x6xf32>, tensor<5x4x3x3xf32>, tensor<5xf32>) -> tensor<1x5x8x8xf32> loc("c3")
+    %4 = top.Relu(%1) : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> loc("r1")
+    %5 = top.Relu(%2) : (tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32> loc("r2")
+    %6 = top.Relu(%3) : (tensor<1x5x8x8xf32>) -> tensor<1x5x8x8xf32> loc("r3")
+    func.return %4, %5, %6 : tensor<1x8x8x8xf32>, tensor<1x3x8x8xf32>, tensor<1x5x8x8xf32>
+  }
+}
+"""
+
+
+def test_conv_sibling_merge_and_relu_hoist():
+    weights = {"w1": rnd(8, 4, 3, 3), "b1": rnd(8, seed=2), "w2": rnd(3, 4, 3, 3, seed=3), "w3": rnd(5, 4, 3, 3, seed=4),
+               "b3": rnd(5, seed=5)}
+    m = check(SIBLINGS_IR, weights, ("ConvSiblingMerge",), rtol=1e-6, atol=1e-6)
+    assert op_names(m).count("top.Conv") == 1 and "top.Split" in op_names(m)
+    m = check(SIBLINGS_IR, weights, ("ConvSiblingMerge", "SplitUnaryHoist"), rtol=1e-6, atol=1e-6)
+    assert op_names(m).count("top.Relu") == 1 and op_names(m).count("top.Conv") == 1

@@ -29,7 +29,7 @@ from tpuc.dialects.top.canonicalize.reshape import sink_plan
 EXPECTED_PATTERNS = {
     "FoldConstantOp", "MatMulBiasFuse", "PermuteSinkThroughBinary", "GatherScalarToSliceSqueeze",
     "SplitToSliceForSqueeze", "MatmulWithPermuteAndSplit", "MatMulRightTranspose", "MatMulHdimIsBatch",
-    "PermuteIdentity", "PermuteCompose", "ReshapeIdentity", "ReshapeCompose", "PermuteSinkThroughReshape",
+    "ConvSiblingMerge", "SplitUnaryHoist", "PermuteIdentity", "PermuteCompose", "ReshapeIdentity", "ReshapeCompose", "PermuteSinkThroughReshape",
     "PermuteSinkThroughSoftmax", "PermuteSinkThroughUnary", "PermuteCanonicalUnitDims",
     # generic rewrites
     "AddZero", "SubZero", "MulOne", "DivOne", "CastIdentity", "ExpandIdentity", "TileIdentity", "SliceIdentity",
