@@ -38,6 +38,7 @@ class DeployOptions:
     chip: str = "bm1684x"
     calibration_table: str | None = None
     quantize_table: str | None = None
+    quant_output: bool = False
     tpu_mlir: str | None = None
     model: str | None = None
     test_input: str | None = None
@@ -135,7 +136,8 @@ def deploy(opts: DeployOptions) -> DeployResult:
             raise CompileError(f"--test-reference has no tensor for the graph output(s) {', '.join(map(repr, missing))}")
 
     t = time.perf_counter()
-    lowering = ConvertTopToTpuPass(mode=mode, chip=opts.chip, calibration_table=None, quantize_table=None)
+    lowering = ConvertTopToTpuPass(mode=mode, chip=opts.chip, calibration_table=None, quantize_table=None,
+                                   quant_output=opts.quant_output)
     # the tables are already read (clear errors before any work); hand them to the pass directly
     object.__setattr__(lowering, "_tables", (table, qtable))
     run_pipeline(module, [lowering], opts.dumps, stage="tpu")

@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--chip", default="bm1684x", type=str.lower, help="target chip (bm1684x)")
     d.add_argument("--calibration-table", help="thresholds from tpuc calibrate (needed for INT8)")
     d.add_argument("--quantize-table", help="'OP_NAME MODE' lines forcing a mode per op")
+    d.add_argument("--quant-output", action="store_true",
+                   help="INT8: let ops producing graph outputs run in INT8 too (default: F16, outputs keep "
+                        "more than 8 bits)")
     d.add_argument("--tpu-mlir", help="output Tpu IR (default <stem>_<chip>_<mode>_tpu.mlir beside --mlir); "
                                       "weights go to <its stem>_weight.npz")
     d.add_argument("--model", help="bmodel to write (code generation is not implemented yet: refused)")
@@ -138,6 +141,7 @@ def cmd_deploy(args) -> int:
 
     opts = DeployOptions(mlir=args.mlir, quantize=args.quantize, chip=args.chip,
                          calibration_table=args.calibration_table, quantize_table=args.quantize_table,
+                         quant_output=args.quant_output,
                          tpu_mlir=args.tpu_mlir, model=args.model, test_input=args.test_input,
                          random_input=args.random_input, test_reference=args.test_reference,
                          test_result=args.test_result,

@@ -70,6 +70,7 @@ class LoweringContext:
     store: WeightStore
     table: object | None = None  # CalibrationTable
     qtable: dict[str, str] = field(default_factory=dict)
+    quant_output: bool = False
     #: op name -> the mode it was lowered in (for reports)
     decided: dict[str, str] = field(default_factory=dict)
     _casts: dict[tuple, SSAValue] = field(default_factory=dict)

@@ -12,11 +12,14 @@ What each op becomes (tpu-mlir's ``--convert-top-to-tpu``):
   with explicit casts, as tpu-mlir's mixed lowering does. Tensors the calibration table marks
   ``#float_keep`` (attention masks of -inf / ``finfo.min``) are never quantised: the ops producing
   or reading them run in F16, where the mask values stay a large negative (see
-  :func:`tpuc.dialects.tpu.quant.saturate_weight`).
+  :func:`tpuc.dialects.tpu.quant.saturate_weight`). Add/Sub/Mul whose result a float-only op
+  reads (a transformer's residual stream feeding LayerNorm) and ops producing a graph output
+  run in F16 too: quantising there only adds error (:func:`feeds_float_op`).
 * ``quantize_table`` forces a mode per op name; an op that cannot run in the forced mode is an
   error, as is a name the module does not have.
 
-Graph outputs are cast back to the model's output types. Requires the module's weight store (attached by the driver or
+Graph outputs are cast back to the model's output types; an op producing a graph output runs in
+F16 in an INT8 model unless ``quant_output`` is set. Requires the module's weight store (attached by the driver or
 ``tpuc opt``); the converted weights are added to it (unused ones are dropped when saved).
 """
 
@@ -74,11 +77,40 @@ def decide_mode(ctx: LoweringContext, op: Operation) -> str:
     if low.transparent:
         data = op.operands if op.name == "top.Concat" else op.operands[:1]
         return "INT8" if any(is_quantised(v) for v in data) and low.supports(ctx, op) else "F16"
+    if op.name in ELEMENTWISE and feeds_float_op(ctx, op):
+        return "F16"
+    if not ctx.quant_output and any(isinstance(u.operation, func.ReturnOp) for r in op.results for u in r.uses):
+        # a graph output leaves the chip as float: an int8 result would cap it at 8 bits
+        # (ViT's 10-logit head: output cosine 0.968 requantised, 0.99+ in F16)
+        return "F16"
     return "INT8" if low.supports(ctx, op) else "F16"
 
 
+#: INT8-capable elementwise ops that stay F16 when a float-only op reads their result
+ELEMENTWISE = ("top.Add", "top.Sub", "top.Mul")
+
+
+def feeds_float_op(ctx: LoweringContext, op: Operation) -> bool:
+    """True when a user of ``op``'s result has no INT8 form (LayerNorm, Softmax, GELU ...).
+
+    Such a user reads f16 anyway, so quantising the result would only add error: the residual
+    stream of a transformer (``x + attn(x)`` feeding the next LayerNorm) has per-channel outliers
+    a per-tensor int8 scale crushes the small channels of (ViT-Ti INT8 output cosine 0.93 with
+    the residual Adds in INT8, 0.999 with them in F16). CNN residual Adds feed Relu/Conv and stay
+    INT8."""
+    for r in op.results:
+        for use in r.uses:
+            user = use.operation
+            if isinstance(user, func.ReturnOp):
+                continue
+            forced = ctx.qtable.get(name_of(user))
+            if (forced is not None and forced != "INT8") or (forced is None and user.name not in INT8):
+                return True
+    return False
+
+
 def lower_module(module: ModuleOp, mode: str, chip: str = "bm1684x", table=None,
-                 qtable: dict[str, str] | None = None) -> LoweringContext:
+                 qtable: dict[str, str] | None = None, *, quant_output: bool = False) -> LoweringContext:
     """Lower ``module`` in place; returns the context (``decided`` holds each op's mode)."""
     mode = mode.upper()
     if mode not in MODES:
@@ -104,7 +136,7 @@ def lower_module(module: ModuleOp, mode: str, chip: str = "bm1684x", table=None,
         if table is None:
             raise CompileError("INT8 needs a calibration table (--calibration-table; make one with tpuc calibrate)")
         table.check_complete(module)
-    ctx = LoweringContext(mode=mode, store=store, table=table, qtable=qtable)
+    ctx = LoweringContext(mode=mode, store=store, table=table, qtable=qtable, quant_output=quant_output)
     ctx._names.update(known)
     for op in ops:
         if is_boundary(op):
@@ -147,6 +179,9 @@ class ConvertTopToTpuPass(ModulePass):
     chip: str = "bm1684x"
     calibration_table: str | None = None
     quantize_table: str | None = None
+    #: let an op producing a graph output run in INT8 (tpu-mlir's ``--quant_output``); by default
+    #: such an op runs in F16 so the output is not capped at 8 bits
+    quant_output: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from tpuc.lowering.calibration.table import CalibrationTable
@@ -158,5 +193,5 @@ class ConvertTopToTpuPass(ModulePass):
         else:
             table = CalibrationTable.load(self.calibration_table) if self.calibration_table else None
             qtable = read_quantize_table(self.quantize_table) if self.quantize_table else {}
-        lower_module(op, self.mode, self.chip, table, qtable)
+        lower_module(op, self.mode, self.chip, table, qtable, quant_output=self.quant_output)
 

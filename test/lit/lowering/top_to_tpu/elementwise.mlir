@@ -4,7 +4,7 @@
 // RUN: not grep -E "tpu\\.Cast|top\\.(Add|Mul|Relu|Sigmoid|GELU|Softmax|LayerNorm)|f16|i8" %t/f32.mlir
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=F16}' | filecheck %s --check-prefix=FLT -DT=f16 -DM=F16 -DCAST=float16
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=BF16}' | filecheck %s --check-prefix=FLT -DT=bf16 -DM=BF16 -DCAST=bfloat16
-// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 calibration_table="%t/m.table"}' -o %t/int8.mlir
+// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 quant_output=true calibration_table="%t/m.table"}' -o %t/int8.mlir
 // RUN: filecheck %s --check-prefix=INT8 --input-file %t/int8.mlir
 // RUN: %python %S/../../Inputs/npz_dump.py %t/int8_weight.npz | filecheck %s --check-prefix=W8
 //

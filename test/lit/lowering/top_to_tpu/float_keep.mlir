@@ -1,6 +1,6 @@
 // RUN: %python %S/Inputs/prepare.py %s %t
 // RUN: echo "#float_keep mk nonfinite excluded=3/8" >> %t/m.table
-// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 calibration_table="%t/m.table"}' | filecheck %s
+// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 quant_output=true calibration_table="%t/m.table"}' | filecheck %s
 //
 // Tensors the calibration table marks '#float_keep' (attention masks holding -inf / finfo.min)
 // are never quantised: in an INT8 model the op producing one ('mk') and the ops reading it ('s')

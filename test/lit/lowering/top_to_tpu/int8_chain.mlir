@@ -2,7 +2,7 @@
 // operands that are already int8 results of INT8 ops), with the multipliers the scales give.
 //
 // RUN: %python %S/Inputs/prepare.py %s %t
-// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 calibration_table="%t/m.table"}' | filecheck %s
+// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 quant_output=true calibration_table="%t/m.table"}' | filecheck %s
 //
 // Conv (s_x = 0.01, s_conv = 0.02) -> residual Add with x (s_add = 0.03: 2/3 and 1/3 at one shift
 // 31) -> Mul with x (0.03 * 0.01 / 0.01 = 0.03 -> 2061584302 >> 36): every op stays INT8, no f16.

@@ -12,7 +12,7 @@
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=F32}' | filecheck %s --check-prefix=F32
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=F16}' | filecheck %s --check-prefix=F16 -DT=f16 -DCAST=float16
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=BF16}' | filecheck %s --check-prefix=F16 -DT=bf16 -DCAST=bfloat16
-// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 calibration_table="%t/m.table"}' | filecheck %s --check-prefix=INT8
+// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 quant_output=true calibration_table="%t/m.table"}' | filecheck %s --check-prefix=INT8
 
 module attributes {module.name = "attn", module.weight_file = "w.npz"} {
   func.func @main(%arg0: tensor<1x4x2x8xf32>, %arg1: tensor<1x4x2x8xf32>) -> tensor<1x4x2x4xf32> {

@@ -25,7 +25,7 @@
 // RUN: not grep -E "tpu\.Cast|top\.(Conv|MaxPool|AvgPool|Reshape|MatMul)|f16|i8" %t/f32.mlir
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=F16}' | filecheck %s --check-prefix=F16
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=BF16}' | filecheck %s --check-prefix=BF16
-// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 calibration_table="%t/m.table"}' -o %t/int8.mlir
+// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 quant_output=true calibration_table="%t/m.table"}' -o %t/int8.mlir
 // RUN: filecheck %s --check-prefix=INT8 --input-file %t/int8.mlir
 // RUN: %python %S/../../Inputs/npz_dump.py %t/int8_weight.npz | filecheck %s --check-prefix=W8
 

@@ -2,7 +2,7 @@
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=F32}' | filecheck %s --check-prefix=F32
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=F16}' | filecheck %s --check-prefix=FLT -DT=f16 -DM=F16 -DCAST=float16
 // RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=BF16}' | filecheck %s --check-prefix=FLT -DT=bf16 -DM=BF16 -DCAST=bfloat16
-// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 calibration_table="%t/m.table"}' | filecheck %s --check-prefix=INT8
+// RUN: tpuc-opt %t/m.mlir -p 'convert-top-to-tpu{mode=INT8 quant_output=true calibration_table="%t/m.table"}' | filecheck %s --check-prefix=INT8
 //
 // convert-top-to-tpu of the reduce family: ReduceMean (global average pooling) has an INT8 form,
 // an exact integer sum over the reduced axes requantised by s_in / (s_out * count):

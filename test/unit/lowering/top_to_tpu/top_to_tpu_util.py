@@ -78,7 +78,7 @@ def lower(model, feeds: dict[str, np.ndarray], mode: str, table: CalibrationTabl
     if table is None and mode == "INT8":
         table = max_table(tensors)
     attach_store(module, store)
-    ctx = lower_module(module, mode, "bm1684x", table)
+    ctx = lower_module(module, mode, "bm1684x", table, quant_output=True)  # single-op modules: test the INT8 form
     module.verify()
     return Lowered(top, module, store, ctx, table, ref, tensors)
 
