@@ -50,9 +50,27 @@ class _ChipOp(TpuOp):
     multiplier = opt_prop_def(DenseArrayBase)
     rshift = opt_prop_def(DenseArrayBase)
 
+    def same_shape(self) -> None:
+        """Verify that ``input`` and ``output`` have the same shape."""
+        if shape_of(self.input) != shape_of(self.output):
+            raise VerifyException(f"{self.name} changes the shape {list(shape_of(self.input))} -> "
+                                  f"{list(shape_of(self.output))}")
+
+
+class _ShapePreservingChipOp(_ChipOp):
+    """A chip op from ``input`` to an ``output`` of the same shape (its element type is the op's
+    business)."""
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    def infer_types(self):
+        return [self.output.type]
+
 
 @irdl_op_definition
-class CastOp(_ChipOp):
+class CastOp(_ShapePreservingChipOp):
     """Changes the element type of a tensor: ``%y = tpu.Cast(%x) : (tensor<..xf32>) -> tensor<..xi8>``.
 
     With ``qscale`` it moves a real tensor between float and int8 storage:
@@ -67,18 +85,10 @@ class CastOp(_ChipOp):
     """
 
     name = "tpu.Cast"
-    input = operand_def(TensorType)
-    output = result_def(TensorType)
-    traits = traits_def(Pure())
-
-    def infer_types(self):
-        return [self.output.type]
 
     def verify_chip(self) -> None:
         a, b = _elem(self.input), _elem(self.output)
-        if shape_of(self.input) != shape_of(self.output):
-            raise VerifyException(f"tpu.Cast changes the shape {list(shape_of(self.input))} -> "
-                                  f"{list(shape_of(self.output))}")
+        self.same_shape()
         if self.scale() is not None:
             if not ((a in _FLOATS and b in _QUANT) or (a in _QUANT and b in _FLOATS)):
                 raise VerifyException(f"tpu.Cast with a qscale (de)quantises between float and int8, not {a} -> {b}")
@@ -99,26 +109,19 @@ class CastOp(_ChipOp):
 
 
 @irdl_op_definition
-class RequantOp(_ChipOp):
+class RequantOp(_ShapePreservingChipOp):
     """Rescales an int8 (or int32) tensor to int8 with another scale:
     ``y = saturate(round_half_away(x * multiplier >> rshift))`` (one multiplier and shift);
     ``qscale`` is the scale of the result."""
 
     name = "tpu.Requant"
-    input = operand_def(TensorType)
-    output = result_def(TensorType)
-    traits = traits_def(Pure())
-
-    def infer_types(self):
-        return [self.output.type]
 
     def verify_chip(self) -> None:
         if _elem(self.input) not in ("i8", "i32") or _elem(self.output) != "i8":
             raise VerifyException("tpu.Requant maps i8/i32 to i8")
         if len(self.p("multiplier", ())) != 1 or len(self.p("rshift", ())) != 1:
             raise VerifyException("tpu.Requant needs one multiplier and one rshift")
-        if shape_of(self.input) != shape_of(self.output):
-            raise VerifyException("tpu.Requant changes the shape")
+        self.same_shape()
 
     def compute(self, inputs):
         (m,), (n,) = self.p("multiplier"), self.p("rshift")
@@ -145,8 +148,7 @@ class LutOp(_ChipOp):
             raise VerifyException("tpu.Lut maps i8 to i8 through an i8 table")
         if shape_of(self.table) != (256,):
             raise VerifyException(f"tpu.Lut table must have 256 entries, has shape {list(shape_of(self.table))}")
-        if shape_of(self.input) != shape_of(self.output):
-            raise VerifyException("tpu.Lut changes the shape")
+        self.same_shape()
 
     def compute(self, inputs):
         x, table = inputs
