@@ -30,3 +30,30 @@ def test_generic_dump_parses_with_mlir_opt(tmp_path, name):
     back.write_text(res.stdout)
     proc = run_tpuc("opt", back, "-p", "top-verify-shapes")
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.skipif(MLIR_OPT is None, reason="mlir-opt (Debian mlir-22-tools) is not installed; .ci/run installs it")
+@pytest.mark.parametrize("mode", ["BF16", "INT8"])
+def test_tpu_generic_dump_parses_with_mlir_opt(tmp_path, mode):
+    """A lowered Tpu module (quantisation properties, i8/bf16 types, tpu.Cast/Lut) printed in
+    generic form parses with mlir-opt, and what MLIR prints back parses and verifies in tpuc."""
+    top = tmp_path / "m.mlir"
+    proc = run_tpuc("transform", "--model-def", shared_model("mha_encoder.onnx"), "--mlir", top)
+    assert proc.returncode == 0, proc.stderr
+    args = ["deploy", "--mlir", top, "--quantize", mode, "--tpu-mlir", tmp_path / "t.mlir", "--generic"]
+    if mode == "INT8":
+        cal = tmp_path / "cal.table"
+        assert run_tpuc("calibrate", top, "--random", "2", "-o", cal, "-q").returncode == 0
+        args += ["--calibration-table", cal]
+    proc = run_tpuc(*args)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "t.mlir"
+    res = subprocess.run([MLIR_OPT, "--allow-unregistered-dialect", "--mlir-print-debuginfo",
+                          "--mlir-print-local-scope", str(out)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[:2000]
+    n_in = out.read_text().count('"tpu.')
+    assert n_in > 20 and res.stdout.count('"tpu.') == n_in
+    back = tmp_path / "back.mlir"
+    back.write_text(res.stdout)
+    proc = run_tpuc("opt", back, "-p", "")
+    assert proc.returncode == 0, proc.stderr
