@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --split-input-file: print each chunk's verification error instead of failing")
     _add_dump_flags(o)
 
-    r = sub.add_parser("run", help="run a Top module with the reference interpreter")
+    r = sub.add_parser("run", help="run a Top or Tpu module with its interpreter (int8 tensors written dequantised)")
     r.add_argument("--mlir", required=True)
     r.add_argument("--input", required=True, help="npz keyed by input name (or npy)")
     r.add_argument("--output", required=True, help="npz of every named tensor (or only outputs with --outputs-only)")
@@ -271,10 +271,19 @@ def cmd_run(args) -> int:
     store = WeightStore.load(Path(args.mlir).parent / wf.data) if wf is not None else WeightStore()
     inputs = load_inputs(args.input, interpreter.input_specs(module))
     writer = NpzWriter(args.output)
+    from tpuc.compiler.deploy import quant_scales
+
+    scales = quant_scales(module)  # Tpu modules: int8 tensors are written dequantised (real values)
+
+    def add(name, value):
+        if name in scales and value.dtype.kind in "iu":
+            value = value.astype("float32") * scales[name]
+        writer.add(name, value)
+
     try:
-        outs = interpreter.run(module, store, inputs, on_tensor=None if args.outputs_only else writer.add)
+        outs = interpreter.run(module, store, inputs, on_tensor=None if args.outputs_only else add)
         for n, v in zip(interpreter.output_names(module), outs):
-            writer.add(n, v)
+            add(n, v)
     except BaseException:
         writer.abort()
         raise

@@ -206,3 +206,22 @@ def test_deploy_dumps(small, tmp_path):
     names = sorted(p.name for p in (tmp_path / "dumps").glob("*.mlir"))
     assert names == ["00-tpu-input.mlir", "01-convert-top-to-tpu.mlir"], names
     assert "tpu." in (tmp_path / "dumps" / "01-convert-top-to-tpu.mlir").read_text()
+
+
+def test_run_and_compare_a_tpu_module(small, tmp_path):
+    """``tpuc run`` executes a Tpu module (int8 tensors written dequantised), ``tpuc compare``
+    matches it with the Top run tensor by tensor (tpu-mlir's model_runner + npz_tool flow)."""
+    d, mlir, table = small
+    out = tmp_path / "t.mlir"
+    assert run_tpuc("deploy", "--mlir", mlir, "--quantize", "INT8", "--calibration-table", table,
+                    "--tpu-mlir", out).returncode == 0
+    x = tmp_path / "in.npz"
+    np.savez(x, input=np.random.default_rng(0).standard_normal((1, 3, 112, 112)).astype(np.float32))
+    for m, o in ((mlir, "top.npz"), (out, "tpu.npz")):
+        proc = run_tpuc("run", "--mlir", m, "--input", x, "--output", tmp_path / o)
+        assert proc.returncode == 0, proc.stderr
+    with np.load(tmp_path / "tpu.npz") as npz:
+        assert all(npz[k].dtype.kind == "f" for k in npz.files), "int8 tensors must be written dequantised"
+    proc = run_tpuc("compare", tmp_path / "top.npz", tmp_path / "tpu.npz", "--tolerance", "0.95,0.7")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert re.search(r"(\d+) tensors compared", proc.stderr + proc.stdout)
