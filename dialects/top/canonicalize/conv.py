@@ -74,8 +74,8 @@ class ConvSiblingMerge(RewritePattern):
             if s is op:
                 continue
             s.output.replace_all_uses_with(r)
-            rewriter.erase_op(s)
-        rewriter.replace_op(op, [], [split.results[0]])
+            rewriter.erase(s)
+        rewriter.replace(op, [], [split.results[0]])
 
 
 PATTERNS = [(ConvOp, ConvSiblingMerge())]

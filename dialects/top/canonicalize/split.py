@@ -64,8 +64,8 @@ class SplitUnaryHoist(RewritePattern):
         split = new_op(rewriter, SplitOp, [pre.results[0]], {"axis": op.p("axis"), "split_size": op.p("split_size")},
                        [name_of(f) or f"split_{k}" for k, f in enumerate(fs)], n_results=len(fs))
         for f, r in zip(fs, split.results):
-            rewriter.replace_op(f, [], [r])
-        rewriter.erase_op(op)
+            rewriter.replace(f, [], [r])
+        rewriter.erase(op)
 
 
 PATTERNS = [(SplitOp, SplitToSliceForSqueeze()), (SplitOp, SplitUnaryHoist())]
