@@ -69,13 +69,9 @@ INT64_MIN = np.iinfo(np.int64).min
 #: *new* bugs; each one has a strict-xfail regression test in ``test_differential_regressions.py``.
 #: When a fix lands, its xfail test starts passing (XPASS fails the suite): drop the marker and
 #: the entry here.
-KNOWN_BUGS: dict[str, str] = {
-    "resize_coords_float64":
-        "Resize nearest: tpuc computes source coordinates in float64 from the float32 scales/roi; "
-        "onnxruntime computes in float32, so a coordinate that lands on a rounding boundary in one "
-        "precision and not the other picks another index (roi 0.1f*5 == 0.5 in float32; "
-        "1.5/0.6f - 0.5 == 2.0 in float32, 1.9999999 in float64; half_pixel 7->1 with floor)",
-}
+KNOWN_BUGS: dict[str, str] = {}
+# (fixed: "resize_coords_float64" -- nearest Resize now computes its source coordinates in float32
+# as onnxruntime does; test_differential_regressions.py keeps the two regressions)
 
 # opset 11 "sometimes", 13-18 mostly, 21 rarely (Gelu, per-channel GroupNormalization)
 OPSETS = [11, 13, 13, 14, 14, 15, 15, 16, 16, 17, 17, 17, 18, 18, 18, 21]
@@ -1881,9 +1877,9 @@ def g_resize(b: Builder) -> None:
     # (tf_half_pixel_for_nn: tpuc says unsupported, cleanly)
     coord = b.choice(["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel", "half_pixel",
                       "tf_crop_and_resize"])
-    # resize_coords_float64: nearest picks an index by rounding a coordinate that tpuc computes in
-    # float64 and onnxruntime in float32; they agree only when it is exact in both: exactly
-    # representable (dyadic) scales, half_pixel/asymmetric coordinates
+    # resize_coords_float64 (fixed, no longer avoided by default): nearest picks an index by rounding
+    # a coordinate tpuc used to compute in float64 and onnxruntime in float32; avoiding the id keeps
+    # coordinates exact in both (dyadic scales, half_pixel/asymmetric)
     exact_coords = mode == "nearest" and "resize_coords_float64" in b.avoid
     if exact_coords:
         coord = b.choice(["half_pixel", "asymmetric"])

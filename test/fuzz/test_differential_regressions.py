@@ -132,23 +132,20 @@ def test_conv_transpose_same_kernel_smaller_than_stride():
 
 # ------------------------------------------------------------------------------------- Resize
 
-RESIZE_F64 = ("top.Interp (_source_coords/_nearest_index, dialects/top/ops/nn.py) computes source coordinates in "
-              "float64 from float32 roi/scales; onnxruntime (and here onnx.reference) compute in float32, so a "
-              "coordinate that is exactly x.5 / an integer in float32 rounds the other way for nearest")
-
-
-@pytest.mark.xfail(strict=True, reason=RESIZE_F64 + ": roi 0.1f * 5 == 0.5 in float32, 0.50000001 in float64 -> "
-                   "index 1 instead of 0")
 def test_resize_nearest_tf_crop_and_resize_float32_tie():
+    """Fixed: top.Interp computed nearest source coordinates in float64 from float32 roi/scales;
+    onnxruntime computes in float32: roi 0.1f * 5 == 0.5 in float32 (index 0), 0.50000001 in
+    float64 (index 1). Nearest coordinates are now float32 (``_source_coords(dtype=)``)."""
     x = np.arange(6, dtype=np.float32)
     model, feeds = one_node("Resize", x, [np.array([0.1, 0.75], np.float32), None, np.array([5], np.int64)], 13,
                             mode="nearest", coordinate_transformation_mode="tf_crop_and_resize")
     assert_matches_onnxruntime(model, feeds)
 
 
-@pytest.mark.xfail(strict=True, reason=RESIZE_F64 + ": half_pixel 7 -> 1 with nearest_mode=floor: 0.5 / (1/7) "
-                   "- 0.5 is 3 in float64, 2.9999999 in float32 -> index 3 instead of 2 (onnx.reference says 3)")
 def test_resize_nearest_floor_float32_coordinate():
+    """Fixed with the above: half_pixel 7 -> 1 with nearest_mode=floor: 0.5 / (1/7) - 0.5 is 3 in
+    float64 but 2.9999999 in float32, so onnxruntime picks index 2 (onnx.reference says 3; ONNX's
+    conformance data has no such case)."""
     x = np.arange(7, dtype=np.float32)
     model, feeds = one_node("Resize", x, [None, None, np.array([1], np.int64)], 13, mode="nearest",
                             nearest_mode="floor")
@@ -229,7 +226,7 @@ def test_check_case_detects_a_wrong_output():
 def test_known_bug_forms_are_listed():
     """Every form the generator avoids by default is a known bug with a regression here."""
     src = Path(__file__).read_text()
-    expected = {"resize_coords_float64": "test_resize_nearest_tf_crop_and_resize_float32_tie"}
+    expected: dict[str, str] = {}  # id -> its strict-xfail regression test
     assert set(graphs.KNOWN_BUGS) == set(expected)
     for test in expected.values():
         assert f"def {test}" in src

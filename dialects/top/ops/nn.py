@@ -941,10 +941,16 @@ COORD_MODES = ("half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "alig
 NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil", "simple")
 
 
-def _source_coords(mode: str, n_out: int, n_in: int, scale: float, roi) -> tuple[np.ndarray, np.ndarray | None]:
+def _source_coords(mode: str, n_out: int, n_in: int, scale: float, roi,
+                   dtype=np.float64) -> tuple[np.ndarray, np.ndarray | None]:
     """Input coordinate of each output index along one axis, and (tf_crop_and_resize) which of
-    them fall outside the input."""
-    y = np.arange(n_out, dtype=np.float64)
+    them fall outside the input. ``dtype`` is the arithmetic's precision: nearest resizing picks
+    an index from the coordinate, so it is computed in float32 like onnxruntime (a coordinate
+    that is exactly x.5 in float32 may not be in float64)."""
+    y = np.arange(n_out, dtype=dtype)
+    scale = dtype(scale)
+    if roi is not None:
+        roi = tuple(dtype(v) for v in roi)
     out_len = scale * n_in  # the (possibly fractional) resized length, as ONNX defines it
     if mode == "align_corners":
         # The fractional resized length, as ONNX's own conformance data (onnx.reference) expects;
@@ -1107,7 +1113,8 @@ class InterpOp(TopOp):
                 shape[ax] = n_out
                 y = np.zeros(shape, y.dtype)
                 continue
-            xo, outside = _source_coords(cmode, n_out, n_in, sc, r)
+            xo, outside = _source_coords(cmode, n_out, n_in, sc, r,
+                                         np.float32 if mode == "nearest" else np.float64)
             if mode == "nearest":
                 y = np.take(y, _nearest_index(xo, self.p("nearest_mode", "round_prefer_floor"), sc, n_in), axis=ax)
             else:
