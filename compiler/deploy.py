@@ -107,6 +107,9 @@ def deploy(opts: DeployOptions) -> DeployResult:
     table = CalibrationTable.load(opts.calibration_table) if opts.calibration_table else None
     qtable = read_quantize_table(opts.quantize_table) if opts.quantize_table else {}
     module = load_module(opts.mlir)
+    from tpuc.compiler.ir_io import require_top_module
+
+    require_top_module(module, "tpuc deploy", opts.mlir)
     wf = module.attributes.get("module.weight_file")
     if wf is None:
         raise CompileError(f"{opts.mlir} has no module.weight_file attribute (is it a tpuc Top module?)")

@@ -1126,6 +1126,9 @@ def load_top(path: str | os.PathLike) -> tuple[ModuleOp, WeightStore]:
     from tpuc.compiler.ir_io import load_module
 
     module = load_module(path)
+    from tpuc.compiler.ir_io import require_top_module
+
+    require_top_module(module, "tpuc export-onnx", str(path))
     attr = module.attributes.get("module.weight_file")
     wname = attr.data if attr is not None and hasattr(attr, "data") else f"{Path(path).stem}_top_f32_weight.npz"
     wpath = Path(wname) if Path(wname).is_absolute() else Path(path).parent / wname

@@ -103,6 +103,14 @@ def load_module(path: str | os.PathLike, *, verify: bool = True) -> ModuleOp:
     return module
 
 
+def require_top_module(module: ModuleOp, what: str, path: str = "the module") -> None:
+    """A one-line error when ``module`` holds Tpu ops (it was lowered by ``tpuc deploy``)."""
+    for op in module.walk():
+        if op.name.startswith("tpu."):
+            raise CompileError(f"{what} expects a Top module (from tpuc transform), but {path} is lowered to the "
+                               f"Tpu dialect (it has '{op.name}')")
+
+
 def check_dominance(module: ModuleOp, where: str = "the IR") -> None:
     """Every operand is defined before its use within its block (xDSL's verifier does not check
     SSA dominance; a value used before its definition would crash an interpreter later)."""

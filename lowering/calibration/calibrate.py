@@ -79,6 +79,9 @@ def _load_module_and_weights(mlir_path: str | Path):
     from tpuc.compiler.weights import WeightStore
 
     module = load_module(mlir_path)
+    from tpuc.compiler.ir_io import require_top_module
+
+    require_top_module(module, "tpuc calibrate", str(mlir_path))
     wf = module.attributes.get("module.weight_file")
     store = WeightStore.load(Path(mlir_path).parent / wf.data) if wf is not None else WeightStore()
     return module, store

@@ -123,8 +123,11 @@ def lower_module(module: ModuleOp, mode: str, chip: str = "bm1684x", table=None,
     families.load()
     fn = main_func(module)
     ops = [op for op in fn.body.block.ops if not isinstance(op, func.ReturnOp)]
-    if any(not isinstance(op, TopOp) or op.name.startswith("tpu.") for op in ops):
-        bad = next(op for op in ops if not isinstance(op, TopOp) or op.name.startswith("tpu."))
+    from tpuc.compiler.ir_io import require_top_module
+
+    require_top_module(module, "convert-top-to-tpu")
+    bad = next((op for op in ops if not isinstance(op, TopOp)), None)
+    if bad is not None:
         raise CompileError(f"convert-top-to-tpu expects a Top module, found '{bad.name}'")
     qtable = dict(qtable or {})
     known = {n for op in ops for n in result_names(op)}

@@ -225,3 +225,15 @@ def test_run_and_compare_a_tpu_module(small, tmp_path):
     proc = run_tpuc("compare", tmp_path / "top.npz", tmp_path / "tpu.npz", "--tolerance", "0.95,0.7")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert re.search(r"(\d+) tensors compared", proc.stderr + proc.stdout)
+
+
+def test_top_only_commands_refuse_tpu_modules(small, tmp_path):
+    """calibrate, export-onnx and deploy need Top IR: a lowered module is a one-line error."""
+    d, mlir, table = small
+    out = tmp_path / "t.mlir"
+    assert run_tpuc("deploy", "--mlir", mlir, "--quantize", "F16", "--tpu-mlir", out).returncode == 0
+    _fails(run_tpuc("calibrate", out, "--random", "1", "-o", tmp_path / "x.table"), "expects a Top module")
+    _fails(run_tpuc("export-onnx", out, "-o", tmp_path / "x.onnx"), "expects a Top module")
+    _fails(run_tpuc("deploy", "--mlir", out, "--quantize", "F16", "--tpu-mlir", tmp_path / "y.mlir"),
+           "expects a Top module")
+    assert not any((tmp_path / n).exists() for n in ("x.table", "x.onnx", "y.mlir"))

@@ -15,5 +15,5 @@ module attributes {module.name = "low", module.weight_file = "w.npz", module.sta
   }
 }
 
-// CHECK:     {{^}}tpuc: error: convert-top-to-tpu expects a Top module, found 'tpu.Cast'{{$}}
+// CHECK:     {{^}}tpuc: error: convert-top-to-tpu expects a Top module (from tpuc transform), but the module is lowered to the Tpu dialect (it has 'tpu.Cast'){{$}}
 // CHECK-NOT: {{.}}
