@@ -8,6 +8,7 @@ Weights are never in the text: ``top.Weight`` is a name and a type.
 from __future__ import annotations
 
 import io
+import re
 import os
 from pathlib import Path
 
@@ -34,18 +35,35 @@ def make_context() -> Context:
     return ctx
 
 
+_HEX_UTF8 = re.compile(r"(?<!\\)((?:\\[89A-Fa-f][0-9A-Fa-f])+)")
+
+
+def _utf8_strings(text: str) -> str:
+    """xDSL prints non-ASCII bytes of a string as ``\XX`` escapes, which its own location parser
+    then rejects (``loc("\E4\B8\AD")``): print valid UTF-8 runs as the characters (MLIR and
+    xDSL both read raw UTF-8 in strings), so tensor names like ``中间`` round-trip."""
+
+    def decode(m: re.Match) -> str:
+        try:
+            return bytes.fromhex(m.group(1).replace("\\", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return m.group(1)
+
+    return _HEX_UTF8.sub(decode, text)
+
+
 def print_module(module: ModuleOp, *, generic: bool = False) -> str:
     out = io.StringIO()
     Printer(stream=out, print_generic_format=generic, print_debuginfo=True).print_op(module)
     out.write("\n")
-    return out.getvalue()
+    return _utf8_strings(out.getvalue())
 
 
 def check_string_literals(text: str, name: str = "<input>") -> None:
     """Reject an unterminated string literal before xDSL lexes it: xDSL 0.74's string regex
     (``"(?:[^"\\\n]+|\\...)*"``) backtracks exponentially on a long line whose string never
     closes, so a truncated or corrupted file would hang the parser instead of failing."""
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.split("\n"), 1):  # not splitlines(): \x85, \u2028 may be in names
         in_string, i, n = False, 0, len(line)
         while i < n:
             c = line[i]
@@ -61,8 +79,8 @@ def check_string_literals(text: str, name: str = "<input>") -> None:
                     raise CompileError(f"cannot parse {name}: invalid escape in a string literal on line {lineno}")
                 if c == '"':
                     in_string = False
-                elif c in "\v\f":
-                    break
+                elif c in "\v\f":  # xDSL's string regex stops at these too (and would backtrack)
+                    raise CompileError(f"cannot parse {name}: control character in a string literal on line {lineno}")
             elif c == '"':
                 in_string = True
             elif c == "/" and line.startswith("//", i):
@@ -131,8 +149,16 @@ def check_dominance(module: ModuleOp, where: str = "the IR") -> None:
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write a text file via a temporary name so a failure never leaves half a file."""
+    """Write a text file via a unique temporary name beside it, so a failure never leaves half a
+    file (nor a stray temporary) and concurrent writers do not collide."""
+    import tempfile
+
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -278,17 +278,34 @@ def cmd_run(args) -> int:
     def add(name, value):
         if name in scales and value.dtype.kind in "iu":
             value = value.astype("float32") * scales[name]
+        elif value.dtype.name == "bfloat16":  # npy has no bf16: write the real values as f32
+            value = value.astype("float32")
         writer.add(name, value)
 
     try:
         outs = interpreter.run(module, store, inputs, on_tensor=None if args.outputs_only else add)
-        for n, v in zip(interpreter.output_names(module), outs):
+        for n, v in zip(_top_output_names(module), outs):
             add(n, v)
     except BaseException:
         writer.abort()
         raise
     writer.close()
     return 0
+
+
+def _top_output_names(module) -> list[str]:
+    """Graph output names; for a Tpu module the name of the tensor the final cast back to the
+    model's type reads, which is the Top output's name (so Top and Tpu runs compare by name)."""
+    from tpuc.dialects.top import interpreter
+    from tpuc.dialects.top.base import name_of
+
+    names = interpreter.output_names(module)
+    ret = interpreter.main_func(module).body.block.last_op
+    for i, v in enumerate(ret.operands):
+        owner = v.owner
+        if getattr(owner, "name", "") == "tpu.Cast" and name_of(owner.operands[0].owner):
+            names[i] = name_of(owner.operands[0].owner)
+    return names
 
 
 def cmd_compare(args) -> int:

@@ -74,13 +74,24 @@ class _QuantProperties(IRDLOperation):
 QUANT_PROPERTIES = tuple(_QuantProperties.get_irdl_definition().properties)
 
 
-def _float_view(t, quantised: bool):
+#: Top ops that may run in INT8 without an integer kernel: they move int8 values (and keep the
+#: scale), so the Top reference computes them exactly on int8 data
+INT8_DATA_MOVEMENT = frozenset({
+    "top.Reshape", "top.Permute", "top.Squeeze", "top.Unsqueeze", "top.Slice", "top.Split", "top.Tile",
+    "top.Expand", "top.Depth2Space", "top.Gather", "top.Pad", "top.Concat", "top.MaxPool", "top.Relu"})
+
+#: Top ops whose operand 2 (the bias) is int32 storage in INT8 mode
+_INT32_BIAS = ("top.Conv", "top.Deconv", "top.MatMul")
+
+
+def _float_view(t, quantised: bool, int32_storage: bool = False):
     """The operand type the Top op's shape inference sees: half floats, and in an INT8 op the
-    quantised i8/ui8/i32 storage, are viewed as f32 (shape inference only needs shapes)."""
+    quantised i8/ui8 storage (and the int32 bias of Conv/MatMul), are viewed as f32 (shape
+    inference only needs shapes; genuine integer operands such as Gather indices stay)."""
     if not isinstance(t, TensorType):
         return t
     elem = str(t.element_type)
-    if elem in ("f16", "bf16") or (quantised and elem in ("i8", "ui8", "i32")):
+    if elem in ("f16", "bf16") or (quantised and (elem in ("i8", "ui8") or (int32_storage and elem == "i32"))):
         return TensorType(f32, t.get_shape())
     return t
 
@@ -107,6 +118,7 @@ class TpuOp(TopOp):
             if isinstance(r.type, TensorType) and mode == "INT8" and str(r.type.element_type) in ("i8", "ui8") \
                     and self.scale() is None:
                 raise VerifyException(f"{where}: an INT8 op's int8 result needs a qscale")
+        self._verify_quant_params(where, mode)
         if self.TOP is not None and not self.TOP.DATA_DEPENDENT:
             self._verify_shapes(where)
         self.verify_chip()
@@ -127,13 +139,55 @@ class TpuOp(TopOp):
         return [o if o is None or not isinstance(r.type, TensorType) else np.asarray(o).astype(dtype_of(r), copy=False)
                 for o, r in zip(outs, self.results, strict=True)]
 
+    def _verify_quant_params(self, where: str, mode: str) -> None:
+        """Storage types match the mode; scales, multipliers and shifts are usable; an INT8 op is
+        either data movement or has an integer kernel with its requant parameters."""
+        import math
+
+        scale = self.scale()
+        if scale is not None and not (math.isfinite(scale) and scale > 0):
+            raise VerifyException(f"{where}: qscale must be finite and positive, got {scale}")
+        mult, shift = self.p("multiplier"), self.p("rshift")
+        if shift is not None and any(not 0 <= n <= 63 for n in shift):
+            raise VerifyException(f"{where}: rshift entries must be in [0, 63], got {list(shift)}")
+        if mult is not None and any(not 0 <= m < 2**32 for m in mult):
+            raise VerifyException(f"{where}: multiplier entries must be in [0, 2**32), got {list(mult)[:4]}")
+        want = {"F16": ("f16",), "BF16": ("bf16",), "F32": ("f32", "f64"), "INT8": ()}[mode]
+        for v in self.results:
+            elem = str(v.type.element_type) if isinstance(v.type, TensorType) else ""
+            if self.TOP is not None and elem in ("f16", "bf16", "f32", "f64") and elem not in want:
+                raise VerifyException(f"{where}: a {mode} op cannot produce {elem}")
+        if mode != "INT8" or self.TOP is None:
+            return
+        from tpuc.dialects.tpu.inference import kernel_for
+
+        if kernel_for(self.name) is None:
+            if self.TOP.name not in INT8_DATA_MOVEMENT:
+                raise VerifyException(f"{where}: {self.name} has no INT8 form (no integer kernel, not data movement)")
+            return
+        if mult is None or shift is None:
+            raise VerifyException(f"{where}: an INT8 {self.name} needs multiplier and rshift")
+        n_in = len(self.operands)
+        if self.name in ("tpu.Add", "tpu.Sub"):
+            ok = len(mult) == n_in and len(shift) == 1
+        elif self.name in ("tpu.Conv", "tpu.Deconv", "tpu.MatMul"):
+            out = shape_of(self.results[0])
+            n_ch = (out[-1] if self.name == "tpu.MatMul" else out[1]) if len(out) >= 2 else 1
+            ok = len(mult) == len(shift) and len(mult) in (1, n_ch)
+        else:
+            ok = len(mult) == 1 and len(shift) == 1
+        if not ok:
+            raise VerifyException(f"{where}: {len(mult)} multiplier(s) and {len(shift)} rshift(s) do not fit "
+                                  f"{self.name} with {n_in} operand(s)")
+
     def verify_chip(self) -> None:
         """Op-specific checks of chip-only ops (types of Cast, table size of Lut ...)."""
 
     def _verify_shapes(self, where: str) -> None:
         props = {k: v for k, v in self.properties.items() if k not in QUANT_PROPERTIES}
         quantised = self.qmode() == "INT8"
-        operands = [create_ssa_value(_float_view(o.type, quantised)) for o in self.operands]
+        operands = [create_ssa_value(_float_view(o.type, quantised, i == 2 and self.TOP.name in _INT32_BIAS))
+                    for i, o in enumerate(self.operands)]
         try:
             probe = self.TOP.create(operands=operands, result_types=[NoneType()] * len(self.results),
                                     properties=props)

@@ -113,7 +113,10 @@ class LoweringContext:
     def weight(self, base: str, value: np.ndarray, dtype=None) -> SSAValue:
         """A new ``top.Weight`` holding ``value`` (as ``dtype``: the IR type; bf16 ok)."""
         value = np.require(value, requirements="C")
-        key = self.store.unique_name(base)
+        key, i = base, 1
+        while key in self.store or key in self._names:  # tensor names are the contract: no clash
+            key, i = f"{base}_{i}", i + 1
+        self._names.add(key)
         self.store[key] = value
         op = build(WeightOp, [], name=key, result_types=[tensor_type(value.shape, dtype or value.dtype)])
         return self.insert(op).results[0]

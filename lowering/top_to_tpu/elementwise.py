@@ -26,7 +26,11 @@ def _all_float(ctx, op) -> bool:
     return all(is_float(dtype_of(v)) or is_quantised(v) for v in [*op.operands, *op.results])
 
 
-@int8_lowering("top.Add", "top.Sub", supports=_all_float)
+def _add_supports(ctx, op) -> bool:
+    return _all_float(ctx, op) and (op.name == "top.Add" or len(op.operands) == 2)
+
+
+@int8_lowering("top.Add", "top.Sub", supports=_add_supports)
 def lower_add(ctx, op):
     """Add/Sub: ``y = (sum_i +-x_i * m_i) >> n`` with ``m_i / 2**n = s_i / s_out``."""
     pairs = [ctx.as_int8(v) for v in op.operands]

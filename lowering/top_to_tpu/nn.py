@@ -27,6 +27,8 @@ def _bias_int32(ctx, bias, acc_scale: np.ndarray, base: str, channel_last: bool)
         return bias
     b = ctx.weight_value(bias).astype(np.float64)
     s = acc_scale
+    if s.size > 1 and b.size == 1:  # a scalar bias (Gemm's C) per channel: one entry per channel
+        b = np.full(s.size, b.reshape(-1)[0])
     if s.size > 1:
         shape = [1] * b.ndim
         if b.ndim:
@@ -51,6 +53,8 @@ def bias_fits_int32(ctx, x, bias, w_scales: np.ndarray, channel_last: bool) -> b
     if b is None or s_x is None:
         return b is not None
     s = np.asarray(s_x * w_scales, np.float64)
+    if s.size > 1 and b.size == 1:
+        b = np.full(s.size, b.reshape(-1)[0])
     if s.size > 1 and b.ndim:
         shape = [1] * b.ndim
         shape[-1 if channel_last else 0] = -1

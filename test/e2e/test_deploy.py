@@ -237,3 +237,19 @@ def test_top_only_commands_refuse_tpu_modules(small, tmp_path):
     _fails(run_tpuc("deploy", "--mlir", out, "--quantize", "F16", "--tpu-mlir", tmp_path / "y.mlir"),
            "expects a Top module")
     assert not any((tmp_path / n).exists() for n in ("x.table", "x.onnx", "y.mlir"))
+
+
+def test_run_bf16_and_outputs_only(small, tmp_path):
+    """``tpuc run`` writes bf16 tensors as real values (not their bit patterns) and names a Tpu
+    module's outputs like the Top ones, so ``--outputs-only`` runs compare too."""
+    d, mlir, table = small
+    out = tmp_path / "t.mlir"
+    assert run_tpuc("deploy", "--mlir", mlir, "--quantize", "BF16", "--tpu-mlir", out).returncode == 0
+    x = tmp_path / "in.npz"
+    np.savez(x, input=np.random.default_rng(0).standard_normal((1, 3, 112, 112)).astype(np.float32))
+    for flags in ([], ["--outputs-only"]):
+        for m, o in ((mlir, "top.npz"), (out, "tpu.npz")):
+            proc = run_tpuc("run", "--mlir", m, "--input", x, "--output", tmp_path / o, *flags)
+            assert proc.returncode == 0, proc.stderr
+        proc = run_tpuc("compare", tmp_path / "top.npz", tmp_path / "tpu.npz", "--tolerance", "0.99,0.9")
+        assert proc.returncode == 0, proc.stderr[-2000:]

@@ -1,5 +1,6 @@
 """INT8 ``tpu.Add`` / ``tpu.Sub``: each operand scaled to the output scale by its own multiplier
-and one common shift: ``y = saturate(round_half_away((x1*m1 +- x2*m2 ...) >> rshift))``."""
+and one common shift: ``y = saturate(round_half_away((x1*m1 + x2*m2 ...) >> rshift))`` (Sub:
+``x1*m1 - x2*m2 - ...``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def add_int8(op, inputs):
     acc = np.int64(0)
     for i, (x, m) in enumerate(zip(inputs, mults, strict=True)):
         term = np.asarray(x, np.int64) * np.int64(m)
-        acc = acc - term if (op.name == "tpu.Sub" and i == 1) else acc + term
+        acc = acc - term if (op.name == "tpu.Sub" and i >= 1) else acc + term  # a - b - c ...
     out = rshift_round(acc, shift)
     if op.p("do_relu", False):
         out = np.maximum(out, 0)

@@ -41,3 +41,19 @@ def test_bad_strings_fail_fast(text, what):
 @pytest.mark.parametrize("line", ['loc("a//b")', '"x\\"y" // "', '"\\0A\\n\\t\\\\"', "// unterminated \" in a comment"])
 def test_good_strings_pass(line):
     check_string_literals(line)
+
+
+def test_non_ascii_tensor_names_round_trip():
+    """xDSL prints non-ASCII bytes as \\XX escapes its own location parser rejects; tpuc prints
+    UTF-8 names as characters (a Chinese-named ONNX graph failed in calibrate/deploy before)."""
+    from tpuc.compiler.ir_io import print_module
+
+    text = ('builtin.module {\n  func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n'
+            '    %0 = top.Input(%a) : (tensor<2xf32>) -> tensor<2xf32> loc("中间")\n'
+            '    func.return %0 : tensor<2xf32>\n  }\n}\n')
+    printed = print_module(parse_module(text))
+    assert 'loc("中间")' in printed
+    assert print_module(parse_module(printed)) == printed
+    check_string_literals('loc("a\u2028b")')  # line separators inside a name are not line ends
+    with pytest.raises(CompileError, match="control character"):
+        check_string_literals('loc("a\x0bb")')
