@@ -7,7 +7,9 @@ npz from ``tpuc transform --test-result``) and the Tpu interpreter with the chip
 compares every tensor present in both by name (int8 tensors dequantised with their scale). Every
 graph output must be compared: a renamed output is an error, not a silent pass.
 
-Files are written only after everything succeeded, each atomically.
+Files are written only after lowering and the comparison ran, each atomically (a failure before
+leaves none); a numerical mismatch (exit 1) still writes them, as tpu-mlir does, so the IR can be
+inspected.
 """
 
 from __future__ import annotations
