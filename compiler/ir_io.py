@@ -39,7 +39,7 @@ _HEX_UTF8 = re.compile(r"(?<!\\)((?:\\[89A-Fa-f][0-9A-Fa-f])+)")
 
 
 def _utf8_strings(text: str) -> str:
-    """xDSL prints non-ASCII bytes of a string as ``\XX`` escapes, which its own location parser
+    r"""xDSL prints non-ASCII bytes of a string as ``\XX`` escapes, which its own location parser
     then rejects (``loc("\E4\B8\AD")``): print valid UTF-8 runs as the characters (MLIR and
     xDSL both read raw UTF-8 in strings), so tensor names like ``中间`` round-trip."""
 
