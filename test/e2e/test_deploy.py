@@ -253,3 +253,19 @@ def test_run_bf16_and_outputs_only(small, tmp_path):
             assert proc.returncode == 0, proc.stderr
         proc = run_tpuc("compare", tmp_path / "top.npz", tmp_path / "tpu.npz", "--tolerance", "0.99,0.9")
         assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_deploy_against_a_transform_reference(tmp_path):
+    """tpu-mlir's flow: ``transform --test-result top.npz`` then ``deploy --test-input ...
+    --test-reference top.npz`` compares Tpu with the saved Top tensors (no Top rerun)."""
+    model = shared_model("mha_encoder.onnx")
+    x = tmp_path / "in.npz"
+    rng = np.random.default_rng(0)
+    np.savez(x, x=rng.standard_normal((1, 20, 64)).astype(np.float32), pad_mask=np.arange(20)[None] >= 17)
+    mlir, ref = tmp_path / "m.mlir", tmp_path / "top.npz"
+    proc = run_tpuc("transform", "--model-def", model, "--mlir", mlir, "--test-input", x, "--test-result", ref)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_tpuc("deploy", "--mlir", mlir, "--quantize", "F16", "--test-input", x, "--test-reference", ref,
+                    "--tpu-mlir", tmp_path / "t.mlir", "--tolerance", "0.999,0.99")
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"(\d+) tensors compared .*: \1 passed", proc.stderr), proc.stderr[-1500:]
