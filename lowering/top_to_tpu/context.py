@@ -50,6 +50,23 @@ class Int8Lowering:
 
 INT8: dict[str, Int8Lowering] = {}
 
+#: Top op name -> the family module whose float lowering (F32/F16/BF16) covers it
+FLOAT: dict[str, str] = {}
+
+
+def float_lowering_for(top_module) -> tuple[str, ...]:
+    """Register the generic float lowering (:meth:`LoweringContext.lower_float`) for every op of a
+    Top op-family module (``tpuc.dialects.top.ops.<family>``); returns their names. Called once by
+    each lowering family module, so a Top op no family claims is an error, not a silent default."""
+    from tpuc.dialects.top.base import TopOp
+
+    names = tuple(sorted(cls.name for cls in vars(top_module).values()
+                         if isinstance(cls, type) and issubclass(cls, TopOp) and cls.__module__ == top_module.__name__
+                         and "name" in cls.__dict__ and cls.name not in ("top.Input", "top.Weight", "top.None")))
+    for n in names:
+        FLOAT[n] = top_module.__name__.rsplit(".", 1)[-1]
+    return names
+
 
 def int8_lowering(*top_names: str, supports: Callable | None = None, transparent: bool = False):
     """Decorator registering an INT8 lowering for the Top op names given."""

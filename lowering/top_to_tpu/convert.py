@@ -42,7 +42,7 @@ from tpuc.dialects.top.ops.core import NoneOp, WeightOp
 from tpuc.dialects.tpu.base import MODES
 from tpuc.dialects.tpu.ops import is_quantised
 from tpuc.lowering.top_to_tpu import families
-from tpuc.lowering.top_to_tpu.context import INT8, LoweringContext, is_boundary
+from tpuc.lowering.top_to_tpu.context import FLOAT, INT8, LoweringContext, is_boundary
 
 CHIPS = ("bm1684x",)
 
@@ -146,6 +146,8 @@ def lower_module(module: ModuleOp, mode: str, chip: str = "bm1684x", table=None,
             continue
         ctx.anchor = op
         m = "?"
+        if op.name not in FLOAT:
+            raise CompileError(f"no lowering to the Tpu dialect for {op.name} '{name_of(op)}'")
         try:
             m = decide_mode(ctx, op)
             new = INT8[op.name].lower(ctx, op) if m == "INT8" else ctx.lower_float(op, m)

@@ -17,7 +17,8 @@ import numpy as np
 from tpuc.dialects.top.base import dtype_of, is_float, name_of, set_name, shape_of, tensor_type
 from tpuc.dialects.tpu import quant
 from tpuc.dialects.tpu.ops import LutOp, is_quantised
-from tpuc.lowering.top_to_tpu.context import int8_lowering
+from tpuc.dialects.top.ops import elementwise as _top_elementwise
+from tpuc.lowering.top_to_tpu.context import float_lowering_for, int8_lowering
 from tpuc.lowering.top_to_tpu.nn import transparent
 
 
@@ -88,3 +89,8 @@ def _attr(v):
 
 
 __all__ = ["lower_add", "lower_mul", "lower_relu", "lower_lut", "set_name"]
+
+
+#: every Top op of the elementwise family lowers to F32/F16/BF16 through the generic float lowering
+#: (operands converted to the mode's storage type, float results in it)
+FLOAT_OPS = float_lowering_for(_top_elementwise)

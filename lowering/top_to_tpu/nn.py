@@ -13,7 +13,8 @@ from xdsl.dialects.builtin import NoneType
 
 from tpuc.dialects.top.base import is_none, name_of, shape_of, tensor_type
 from tpuc.dialects.tpu import quant
-from tpuc.lowering.top_to_tpu.context import int8_lowering
+from tpuc.dialects.top.ops import nn as _top_nn
+from tpuc.lowering.top_to_tpu.context import float_lowering_for, int8_lowering
 
 
 def _requant_params(real: np.ndarray) -> tuple[list[int], list[int]]:
@@ -169,3 +170,8 @@ def transparent(ctx, op, data_index: int = 0):
     operands[data_index] = x
     types = [tensor_type(shape_of(r), np.int8) if not isinstance(r.type, NoneType) else r.type for r in op.results]
     return list(ctx.tpu(op, operands, types, "INT8", {"qscale": s}).results)
+
+
+#: every Top op of the nn family lowers to F32/F16/BF16 through the generic float lowering
+#: (operands converted to the mode's storage type, float results in it)
+FLOAT_OPS = float_lowering_for(_top_nn)

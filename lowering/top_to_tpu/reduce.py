@@ -7,7 +7,8 @@ import numpy as np
 
 from tpuc.dialects.top.base import shape_of, tensor_type
 from tpuc.dialects.tpu import quant
-from tpuc.lowering.top_to_tpu.context import int8_lowering
+from tpuc.dialects.top.ops import reduce as _top_reduce
+from tpuc.lowering.top_to_tpu.context import float_lowering_for, int8_lowering
 
 
 def _supports(ctx, op) -> bool:
@@ -23,3 +24,8 @@ def lower_reduce_mean(ctx, op):
     m, n = quant.multiplier_shift(s_x / (s_out * count))
     out_t = tensor_type(shape_of(op.results[0]), np.int8)
     return list(ctx.tpu(op, [x], [out_t], "INT8", {"qscale": s_out, "multiplier": [m], "rshift": [n]}).results)
+
+
+#: every Top op of the reduce family lowers to F32/F16/BF16 through the generic float lowering
+#: (operands converted to the mode's storage type, float results in it)
+FLOAT_OPS = float_lowering_for(_top_reduce)

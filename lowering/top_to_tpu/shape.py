@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from tpuc.dialects.top.base import shape_of, tensor_type
-from tpuc.lowering.top_to_tpu.context import int8_lowering
+from tpuc.dialects.top.ops import shape as _top_shape
+from tpuc.lowering.top_to_tpu.context import float_lowering_for, int8_lowering
 from tpuc.lowering.top_to_tpu.nn import transparent
 
 MOVES = ("top.Reshape", "top.Permute", "top.Squeeze", "top.Unsqueeze", "top.Slice", "top.Split", "top.Tile",
@@ -46,3 +47,8 @@ def lower_concat(ctx, op):
     inputs = [ctx.as_int8(v, s_out)[0] for v in op.operands]
     out_t = tensor_type(shape_of(op.results[0]), np.int8)
     return list(ctx.tpu(op, inputs, [out_t], "INT8", {"qscale": s_out}).results)
+
+
+#: every Top op of the shape family lowers to F32/F16/BF16 through the generic float lowering
+#: (operands converted to the mode's storage type, float results in it)
+FLOAT_OPS = float_lowering_for(_top_shape)
