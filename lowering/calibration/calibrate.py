@@ -199,6 +199,11 @@ def calibrate(mlir_path: str | Path, *, inputs_dir: str | Path | None = None, ra
     for i, (label, load) in enumerate(samples, 1):
         t = time.perf_counter()
         inputs = load()
+        for iname, x in (inputs.items() if isinstance(inputs, dict) else []):
+            x = np.asarray(x)
+            if x.dtype.kind == "f" and x.size and not np.isfinite(x).any():
+                raise CompileError(f"calibration input {label}: tensor '{iname}' has no finite value "
+                                   f"({x.size} of {x.size} are NaN/inf); check the dataset")
         interpreter.run(module, store, inputs, on_tensor=on_tensor)
         bar.step(i, label, time.perf_counter() - t)
 

@@ -447,3 +447,19 @@ def test_finfo_min_mask_model(tmp_path):
         assert "probs" not in keep and "x" not in keep
         masked = [n for n in keep if n == "masked" or "masked" in n]
         assert masked and t[masked[0]].threshold < 100
+
+
+def test_all_nan_input_is_an_error(mha_mlir, tmp_path):
+    """An input with no finite value is broken data, not a mask: without this check every tensor
+    became float_keep and INT8 deploy silently ran everything in F16."""
+    from tpuc.compiler.inputs import random_inputs
+    from tpuc.dialects.top import interpreter
+
+    specs = interpreter.input_specs(load_module(mha_mlir))
+    feeds = random_inputs(specs, 0)
+    feeds["x"] = np.full_like(feeds["x"], np.nan)
+    ds = tmp_path / "ds"
+    ds.mkdir()
+    np.savez(ds / "bad.npz", **feeds)
+    with pytest.raises(CompileError, match="bad.npz: tensor 'x' has no finite value"):
+        calibrate(mha_mlir, inputs_dir=ds, progress=False)
