@@ -375,17 +375,11 @@ OP_TYPES = {"Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Concat",
 CONST_INPUTS = {"Reshape": {1}, "Slice": {1, 2, 3, 4}, "Split": {1}, "Squeeze": {1}, "Unsqueeze": {1},
                 "Tile": {1}, "Expand": {1}, "Pad": {1, 2, 3}, "Trilu": {1}, "OneHot": {1, 2},
                 "Compress": {1}, "NonZero": {0}}
-#: cases genuinely outside tpuc's scope, with the reason.
-SKIP: dict[str, str] = {}
-
-
 CONFORMANCE = single_node_cases(OP_TYPES)
 
 
 @pytest.mark.parametrize("name", sorted(CONFORMANCE))
 def test_onnx_conformance(name):
-    if name in SKIP:
-        pytest.skip(SKIP[name])
     case = CONFORMANCE[name]
     for inputs, outputs in case.data_sets:
         got = compile_and_run(case, inputs, CONST_INPUTS)

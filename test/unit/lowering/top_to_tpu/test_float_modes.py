@@ -155,26 +155,14 @@ def test_finfo_min_mask_stays_finite(mode):
 
 # ------------------------------------------------------------------------------ activations
 
-# Composite Top references (x * clip(...), x * tanh(softplus(x)), 1 / (1 + exp(-x))) run on
-# half-precision operands round every intermediate to f16/bf16; the chip (and tpu-mlir's
-# inference) computes the activation in f32 and rounds once.
-_ROUNDS_INTERMEDIATES: set[tuple[str, str]] = set()  # (op, mode) pairs known to differ: none since the fix
+# Composite Top references (x * clip(...), x * tanh(softplus(x)), 1 / (1 + exp(-x))) computed on
+# half-precision operands would round every intermediate; the chip (and tpu-mlir's inference)
+# computes the activation in f32 and rounds once, which is what every case here checks.
 ACTIVATIONS = ["Sigmoid", "Tanh", "Exp", "Softplus", "HardSwish", "Mish", "Elu", "Erf", "Sqrt", "Reciprocal"]
 
 
-def _activation_cases():
-    for op in ACTIVATIONS:
-        for mode in sorted(HALF_MODES):
-            marks = []
-            if (op, mode) in _ROUNDS_INTERMEDIATES:
-                marks = [pytest.mark.xfail(strict=True, reason=(
-                    f"BUG/divergence: {mode} tpu.{op} runs the Top reference on {mode} operands, which rounds "
-                    "the intermediates of a multi-step formula to the half type; not equal to the "
-                    "f32-compute-then-round result (1 ulp off on many elements)"))]
-            yield pytest.param(op, mode, marks=marks, id=f"{op}-{mode}")
-
-
-@pytest.mark.parametrize("op_type, mode", list(_activation_cases()))
+@pytest.mark.parametrize("mode", sorted(HALF_MODES))
+@pytest.mark.parametrize("op_type", ACTIVATIONS)
 def test_activation_is_f32_compute_then_round(op_type, mode):
     x = (rng(8).standard_normal((8, 64)) * 3).astype(np.float32)
     if op_type in ("Sqrt",):

@@ -16,13 +16,12 @@ import math
 import numpy as np
 import pytest
 
-from canonicalize_util import PATTERNS, only
+from canonicalize_util import PATTERNS, assert_same_outputs, find, only, op_names, random_inputs, rnd
 
 from tpuc.compiler.ir_io import parse_module
 from tpuc.compiler.pipeline import run_pipeline
 from tpuc.compiler.weights import WeightStore, attach_store
 from tpuc.dialects.top import interpreter
-from tpuc.dialects.top.base import name_of
 from tpuc.dialects.top.canonicalize import STATS
 from tpuc.dialects.top.transforms.cse import TopCSEPass
 
@@ -40,27 +39,6 @@ def test_generic_patterns_registered():
 
 
 
-def random_inputs(module, seed: int = 0) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    out = {}
-    for name, shape, dt in interpreter.input_specs(module):
-        if np.issubdtype(dt, np.floating):
-            out[name] = rng.standard_normal(shape).astype(dt)
-        else:
-            out[name] = rng.integers(-5, 6, size=shape).astype(dt)
-    return out
-
-
-def op_names(module) -> list[str]:
-    return [op.name for op in module.walk() if op.name.startswith("top.")]
-
-
-def find(module, tensor_name: str):
-    ops = [op for op in module.walk() if op.name.startswith("top.") and name_of(op) == tensor_name]
-    assert len(ops) == 1, (tensor_name, ops)
-    return ops[0]
-
-
 def check(ir: str, weights: dict[str, np.ndarray] | None, names: tuple[str, ...] | None, *, fired: int = 1,
           exact: bool = False, rtol: float = 1e-5, atol: float = 1e-6, inputs: dict | None = None, seed: int = 0):
     """Run ``ir`` before and after ``top-canonicalize`` with only ``names`` enabled (or after
@@ -70,7 +48,7 @@ def check(ir: str, weights: dict[str, np.ndarray] | None, names: tuple[str, ...]
     module.verify()
     store = WeightStore({k: np.asarray(v) for k, v in (weights or {}).items()})
     attach_store(module, store)
-    inputs = inputs if inputs is not None else random_inputs(module, seed)
+    inputs = inputs if inputs is not None else random_inputs(module, seed, int_range=(-5, 6))
     before = interpreter.run(module, store, inputs)
     names_before = interpreter.output_names(module)
     STATS.clear()
@@ -83,19 +61,9 @@ def check(ir: str, weights: dict[str, np.ndarray] | None, names: tuple[str, ...]
             assert STATS[n] >= fired, f"{n} fired {STATS[n]} times, expected >= {fired}: {dict(STATS)}"
     module.verify()
     after = interpreter.run(module, store, inputs)
-    assert len(before) == len(after)
-    for b, a in zip(before, after):
-        assert a.shape == b.shape and a.dtype == b.dtype
-        if exact:
-            np.testing.assert_array_equal(a, b)
-        else:
-            np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+    assert_same_outputs(before, after, exact=exact, rtol=rtol, atol=atol)
     assert interpreter.output_names(module) == names_before
     return module
-
-
-def rnd(*shape: int, seed: int = 1) -> np.ndarray:
-    return np.random.default_rng(seed + 7 * len(shape)).standard_normal(shape).astype(np.float32)
 
 
 def ttype(shape, dt: str = "f32") -> str:

@@ -15,7 +15,7 @@ import itertools
 import numpy as np
 import pytest
 
-from canonicalize_util import PATTERNS, only
+from canonicalize_util import PATTERNS, assert_same_outputs, find, only, op_names, random_inputs, rnd
 
 from tpuc.compiler.ir_io import parse_module, print_module
 from tpuc.compiler.pipeline import run_pipeline
@@ -47,28 +47,6 @@ def test_pattern_names():
     assert set(PATTERNS) == EXPECTED_PATTERNS
 
 
-
-def random_inputs(module, seed: int = 0) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    out = {}
-    for name, shape, dt in interpreter.input_specs(module):
-        if np.issubdtype(dt, np.floating):
-            out[name] = rng.standard_normal(shape).astype(dt)
-        else:
-            out[name] = rng.integers(-3, 4, size=shape).astype(dt)
-    return out
-
-
-def op_names(module) -> list[str]:
-    return [op.name for op in module.walk() if op.name.startswith("top.")]
-
-
-def find(module, tensor_name: str):
-    ops = [op for op in module.walk() if op.name.startswith("top.") and name_of(op) == tensor_name]
-    assert len(ops) == 1, (tensor_name, ops)
-    return ops[0]
-
-
 def check(ir: str, weights: dict[str, np.ndarray] | None, spec: str | tuple[str, ...], *, fired: dict[str, int],
           exact: bool = False, seed: int = 0, keep_output_names: bool = True):
     """Run ``ir`` before and after ``spec`` (a pipeline, or pattern names to keep enabled) and
@@ -85,20 +63,12 @@ def check(ir: str, weights: dict[str, np.ndarray] | None, spec: str | tuple[str,
     for pattern, n in fired.items():
         assert STATS[pattern] >= n, f"{pattern} fired {STATS[pattern]} times, expected >= {n}: {dict(STATS)}"
     after = interpreter.run(module, store, inputs)
-    assert len(before) == len(after)
-    for b, a in zip(before, after):
-        assert a.shape == b.shape and a.dtype == b.dtype
-        if exact:
-            np.testing.assert_array_equal(a, b)
-        else:
-            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert_same_outputs(before, after, exact=exact)
     if keep_output_names:
         assert interpreter.output_names(module) == names_before
     return module
 
 
-def rnd(*shape: int, seed: int = 1) -> np.ndarray:
-    return np.random.default_rng(seed + len(shape)).standard_normal(shape).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------ constant.py

@@ -15,7 +15,7 @@ import itertools
 import numpy as np
 import pytest
 
-from canonicalize_util import PATTERNS, only
+from canonicalize_util import PATTERNS, assert_same_outputs, find, only, op_names, random_inputs, rnd
 
 from tpuc.compiler.ir_io import parse_module
 from tpuc.compiler.pipeline import run_pipeline
@@ -29,40 +29,6 @@ from tpuc.dialects.top.ops.shape import slice_length
 ALL = PATTERNS
 
 
-
-def random_inputs(module, seed: int = 0, special: bool = False) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    out = {}
-    for name, shape, dt in interpreter.input_specs(module):
-        if np.issubdtype(dt, np.floating):
-            x = rng.standard_normal(shape).astype(dt)
-            if special and x.size >= 4:
-                flat = x.reshape(-1)
-                flat[rng.choice(x.size, 3, replace=False)] = [np.nan, np.inf, -np.inf]
-            out[name] = x
-        elif dt == np.bool_:
-            out[name] = rng.integers(0, 2, size=shape).astype(bool)
-        else:
-            out[name] = rng.integers(-3, 4, size=shape).astype(dt)
-    return out
-
-
-def ops(module) -> list[str]:
-    return [op.name for op in module.walk() if op.name.startswith("top.")]
-
-
-def find(module, tensor_name: str):
-    found = [op for op in module.walk() if op.name.startswith("top.") and tensor_name in _names(op)]
-    assert len(found) == 1, (tensor_name, found)
-    return found[0]
-
-
-def _names(op) -> list[str]:
-    from tpuc.dialects.top.base import result_names
-
-    return result_names(op)
-
-
 def check(ir: str, weights: dict | None, patterns: tuple[str, ...] | str, *, fired: dict[str, int],
           exact: bool = False, seeds=(0, 1, 2), special: bool = False, rtol: float = 1e-5, atol: float = 1e-6):
     """Run before/after; ``fired`` gives exact firing counts (0 = must not fire)."""
@@ -70,7 +36,7 @@ def check(ir: str, weights: dict | None, patterns: tuple[str, ...] | str, *, fir
     module.verify()
     store = WeightStore({k: np.asarray(v) for k, v in (weights or {}).items()})
     attach_store(module, store)
-    inputs = [random_inputs(module, s, special) for s in seeds]
+    inputs = [random_inputs(module, s, special=special) for s in seeds]
     before = [interpreter.run(module, store, i) for i in inputs]
     names = interpreter.output_names(module)
     STATS.clear()
@@ -80,18 +46,9 @@ def check(ir: str, weights: dict | None, patterns: tuple[str, ...] | str, *, fir
     module.verify()
     for inp, b_outs in zip(inputs, before):
         a_outs = interpreter.run(module, store, inp)
-        for b, a in zip(b_outs, a_outs, strict=True):
-            assert a.shape == b.shape and a.dtype == b.dtype
-            if exact:
-                np.testing.assert_array_equal(a, b)
-            else:
-                np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+        assert_same_outputs(b_outs, a_outs, exact=exact, rtol=rtol, atol=atol)
     assert interpreter.output_names(module) == names
     return module
-
-
-def rnd(*shape: int, seed: int = 1) -> np.ndarray:
-    return np.random.default_rng(seed + 7 * len(shape)).standard_normal(shape).astype(np.float32)
 
 
 MOD = 'builtin.module attributes {module.weight_file = "w.npz"} {\n%s\n}'
@@ -116,7 +73,7 @@ INVERSES = {"Less": "GreaterOrEqual", "GreaterOrEqual": "Less", "Greater": "Less
 def test_not_of_compare_ints(mode, dt):
     m = check(NOT_CMP.replace("MODE", mode).replace("DT", dt), None, ("NotOfCompare",),
               fired={"NotOfCompare": 1}, exact=True)
-    assert ops(m).count("top.Not") == 0 and find(m, "n").p("mode") == INVERSES[mode]
+    assert op_names(m).count("top.Not") == 0 and find(m, "n").p("mode") == INVERSES[mode]
 
 
 @pytest.mark.parametrize("mode", sorted(INVERSES))
@@ -161,7 +118,7 @@ func.func @main(%arg0: tensor<5xi1>) -> tensor<5xi1> {
 
 def test_not_not():
     m = check(NOT_NOT, None, ("NotNot",), fired={"NotNot": 1}, exact=True)
-    assert "top.Not" not in ops(m)
+    assert "top.Not" not in op_names(m)
 
 
 DEMORGAN3 = """
@@ -182,8 +139,8 @@ func.func @main(%arg0: tensor<2x3xi1>, %arg1: tensor<3xi1>, %arg2: tensor<2x1xi1
 def test_de_morgan_three_inputs(mode, dual):
     """The seed's ``not(not A or not B or C) = A and B and not C``: 3 Nots become 1."""
     m = check(DEMORGAN3.replace("OR", mode), None, ("DeMorgan",), fired={"DeMorgan": 1}, exact=True)
-    assert ops(m).count("top.Not") == 1 and find(m, "C_not").name == "top.Not"
-    assert find(m, "y").p("mode") == dual and [o for o in ops(m) if o == "top.Compare"] == ["top.Compare"] * 2
+    assert op_names(m).count("top.Not") == 1 and find(m, "C_not").name == "top.Not"
+    assert find(m, "y").p("mode") == dual and [o for o in op_names(m) if o == "top.Compare"] == ["top.Compare"] * 2
 
 
 DEMORGAN2 = """
@@ -202,7 +159,7 @@ func.func @main(%arg0: tensor<4xi1>, %arg1: tensor<4xi64>, %arg2: tensor<4xi64>)
 def test_de_morgan_absorbs_invertible_compare():
     """``Not(Or(Not A, p < q))`` on ints -> ``And(A, p >= q)``: no Not left."""
     m = check(DEMORGAN2.replace("LEAVES", "%4, %3"), None, ("DeMorgan",), fired={"DeMorgan": 1}, exact=True)
-    assert "top.Not" not in ops(m) and find(m, "lt_not").p("mode") == "GreaterOrEqual"
+    assert "top.Not" not in op_names(m) and find(m, "lt_not").p("mode") == "GreaterOrEqual"
     assert find(m, "y").p("mode") == "And"
 
 
@@ -249,7 +206,7 @@ def test_compare_of_bool_cast_not_output_forwards():
           .replace("func.return %4, %3 : tensor<2x5xi1>, tensor<2x5xi1>", "func.return %4 : tensor<2x5xi1>")
           .replace("-> (tensor<2x5xi1>, tensor<2x5xi1>) {", "-> tensor<2x5xi1> {"))
     m = check(ir, {"zero": np.array(0, np.int32)}, ("CompareOfBoolCast",), fired={"CompareOfBoolCast": 1}, exact=True)
-    assert "top.Cast" not in ops(m) and ops(m).count("top.Compare") == 1
+    assert "top.Cast" not in op_names(m) and op_names(m).count("top.Compare") == 1
 
 
 @pytest.mark.parametrize("values", [[0, 0, 1, 0, 0], [2, 2, 2, 2, 2]])
@@ -274,7 +231,7 @@ WHERE = MOD % """
 
 def test_where_of_not():
     m = check(WHERE, None, ("WhereOfNot",), fired={"WhereOfNot": 1}, exact=True, special=True)
-    assert "top.Not" not in ops(m)
+    assert "top.Not" not in op_names(m)
 
 
 WHERE_CAST = MOD % """
@@ -294,7 +251,7 @@ def test_where_to_cast(dt, t, f, fires):
     m = check(WHERE_CAST.replace("DT", dt), {"t": np.array(t, npdt), "f": np.array([f], npdt)}, ("WhereToCast",),
               fired={"WhereToCast": int(fires)}, exact=True)
     if fires:
-        assert find(m, "w").name == "top.Cast" and "top.Where" not in ops(m)
+        assert find(m, "w").name == "top.Cast" and "top.Where" not in op_names(m)
 
 
 # ------------------------------------------------------------------------------ slice_merge.py
@@ -359,7 +316,7 @@ def test_slice_compose(first, second):
         ir = ir.replace(k, fmt(v))
     ir = ir.replace("MID", "x".join(map(str, mid))).replace("OUT", "x".join(map(str, fin)))
     m = check(ir, None, ("SliceCompose",), fired={"SliceCompose": 1}, exact=True)
-    assert ops(m).count("top.Slice") == 1 and find(m, "s2").name == "top.Slice"
+    assert op_names(m).count("top.Slice") == 1 and find(m, "s2").name == "top.Slice"
 
 
 # ------------------------------------------------------------------------------ tile_sink.py
@@ -389,7 +346,7 @@ def test_tile_sink_chain(ws, bs):
     ir = TILE.replace("WS", "x".join(map(str, ws))).replace("BS", "x".join(map(str, bs)))
     m = check(ir, {"w": w, "b": b}, ("TileSinkThroughElementwise",), fired={"TileSinkThroughElementwise": 3},
               exact=True)
-    assert ops(m)[-1] == "top.Tile" and ops(m).count("top.Tile") == 1 and find(m, "y").name == "top.Tile"
+    assert op_names(m)[-1] == "top.Tile" and op_names(m).count("top.Tile") == 1 and find(m, "y").name == "top.Tile"
     assert find(m, "y_before_tile").name == "top.Sigmoid"
 
 
@@ -398,7 +355,7 @@ def test_tile_sink_refuses_non_periodic_weight():
     ir = TILE.replace("WS", "6x1").replace("BS", "1")
     m = check(ir, {"w": w, "b": rnd(1)}, ("TileSinkThroughElementwise",), fired={"TileSinkThroughElementwise": 0},
               exact=True)
-    assert ops(m).index("top.Tile") < ops(m).index("top.Mul")
+    assert op_names(m).index("top.Tile") < op_names(m).index("top.Mul")
 
 
 TILE2 = """
@@ -417,7 +374,7 @@ func.func @main(%arg0: tensor<3x1xf32>, %arg1: tensor<3x1xf32>) -> (tensor<3x4xi
 def test_tile_sink_two_tiles_and_unary():
     m = check(TILE2, None, ("TileSinkThroughElementwise",), fired={"TileSinkThroughElementwise": 2}, exact=True,
               special=True)
-    assert find(m, "c").name == "top.Tile" and find(m, "e").name == "top.Tile" and ops(m).count("top.Tile") == 2
+    assert find(m, "c").name == "top.Tile" and find(m, "e").name == "top.Tile" and op_names(m).count("top.Tile") == 2
 
 
 # ------------------------------------------------------------------------------ softmax.py
@@ -444,7 +401,7 @@ def test_softmax_drop_max_shift(axes, axis, props, fires):
     exact = axes == (axis % 3,) and not props  # bit-exact when the max is the Softmax's own
     m = check(ir, None, ("SoftmaxDropMaxShift",), fired={"SoftmaxDropMaxShift": int(fires)}, exact=exact)
     if fires:
-        assert ops(m) == ["top.Input", "top.Softmax"]
+        assert op_names(m) == ["top.Input", "top.Softmax"]
 
 
 # ------------------------------------------------------------------------------ clip.py
@@ -474,7 +431,7 @@ def test_clip_before_softmax(src, k, lo, hi, fires):
     ir = CLIP.replace("SRC", src).replace("LO", f"{lo:.6e}").replace("HI", f"{hi:.6e}")
     m = check(ir, {"k": np.array(k, np.float32)}, ("ClipNoOp",), fired={"ClipNoOp": int(fires)}, exact=True,
               special=True)
-    assert ("top.Clip" in ops(m)) != fires
+    assert ("top.Clip" in op_names(m)) != fires
 
 
 def test_value_range_facts():
@@ -534,7 +491,7 @@ def test_scale_into_projection_seed_form(op, bs, cs, fires):
     pats = ("MatMulBiasFuse", "ScaleIntoProjection")
     m = check(ir, {"W": rnd(8, 4), "B": rnd(*bs, seed=4), "C": c}, pats,
               fired={"ScaleIntoProjection": int(fires)})
-    assert (f"top.{op}" in ops(m)) != fires
+    assert (f"top.{op}" in op_names(m)) != fires
     if fires:
         assert find(m, "y").name in ("top.MatMul", "top.Add")
 
@@ -572,7 +529,7 @@ def test_scale_into_fused_qkv_projection():
                                                                              "%17 = top.Softmax(%15)")
     w = {"Wqkv": rnd(8, 24), "bqkv": rnd(24, seed=2), "scale": np.array([0.35], np.float32)}
     m = check(ir, w, ("ScaleIntoProjection",), fired={"ScaleIntoProjection": 1})
-    assert "top.Mul" not in ops(m)
+    assert "top.Mul" not in op_names(m)
     assert find(m, "qs").name == "top.Permute" and find(m, "qkv_scaled").name == "top.MatMul"
     assert find(m, "q_scaled").name == "top.Squeeze" and find(m, "k").name == "top.Squeeze"
     assert find(m, "vflat").name == "top.Reshape"
@@ -584,7 +541,7 @@ def test_scale_through_attention_matmul():
           .replace("SSCALE", S_DIV).replace("%17 = top.Softmax(%16)", "%17 = top.Softmax(%16)"))
     w = {"Wqkv": rnd(8, 24), "bqkv": rnd(24, seed=2), "scale": np.array([2.83], np.float32)}
     m = check(ir, w, ("ScaleThroughMatMul",), fired={"ScaleThroughMatMul": 1})
-    assert "top.Div" not in ops(m) and find(m, "ss").name == "top.MatMul"
+    assert "top.Div" not in op_names(m) and find(m, "ss").name == "top.MatMul"
     assert find(m, "qt_scaled").name == "top.Permute"
 
 
@@ -631,7 +588,7 @@ def test_scale_into_summed_projections(cs, fires):
     w = {"W1": rnd(8, 4), "b1": rnd(4, seed=2), "W2": rnd(6, 4, seed=3), "C": np.abs(rnd(*cs, seed=4)) + 0.5}
     m = check(ir, w, ("ScaleIntoSummedProjections",), fired={"ScaleIntoSummedProjections": int(fires)})
     if fires:
-        assert "top.Div" not in ops(m) and find(m, "y").name == "top.Add"
+        assert "top.Div" not in op_names(m) and find(m, "y").name == "top.Add"
         assert find(m, "m1_scaled").name == find(m, "m2_scaled").name == "top.MatMul"
 
 
@@ -653,7 +610,7 @@ def test_shared_matmul_bias(equal):
     b = rnd(8, 4)
     w = {"B1": b, "B2": b.copy() if equal else b + 1, "C1": rnd(4, seed=2), "C2": rnd(3, 4, seed=3)}
     m = check(SHARED, w, ("SharedMatMulBias",), fired={"SharedMatMulBias": int(equal)})
-    assert ops(m).count("top.MatMul") == (1 if equal else 2)
+    assert op_names(m).count("top.MatMul") == (1 if equal else 2)
     if equal:
         assert find(m, "y2").name == "top.Add"
 
@@ -679,7 +636,7 @@ def test_gathered_table_matmul():
     (before,) = interpreter.run(module, store, {"idx": idx})
     STATS.clear()
     run_pipeline(module, only("GatheredTableMatMul"))
-    assert STATS["GatheredTableMatMul"] == 1 and ops(module) == ["top.Input", "top.Weight", "top.Gather"]
+    assert STATS["GatheredTableMatMul"] == 1 and op_names(module) == ["top.Input", "top.Weight", "top.Gather"]
     (after,) = interpreter.run(module, store, {"idx": idx})
     np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-6)
 
@@ -701,7 +658,7 @@ def test_slice_of_table_then_matmul_folds():
     """The seed's static ``pos_embedding -> Slice -> MatMul`` is constant folding: one weight."""
     m = check(SLICE_MM, {"pos_embedding": rnd(10, 8), "W": rnd(8, 4, seed=2)}, ("FoldConstantOp",),
               fired={"FoldConstantOp": 2})
-    assert ops(m) == ["top.Input", "top.Weight", "top.Add"] and find(m, "pos_proj").name == "top.Weight"
+    assert op_names(m) == ["top.Input", "top.Weight", "top.Add"] and find(m, "pos_proj").name == "top.Weight"
 
 
 # ------------------------------------------------------------------------------ top-slice-to-conv
@@ -732,9 +689,9 @@ def test_slice_to_conv_focus(slice_to_conv_registered):
     """yolov5 Focus: four ::2 slices become depthwise 1x1/2x1/1x2/2x2 one-hot convolutions.
     Opt-in pass only: top-canonicalize leaves them alone."""
     m = check(FOCUS, None, "top-canonicalize", fired={"SliceToDepthwiseConv": 0}, exact=True)
-    assert ops(m).count("top.Slice") == 4
+    assert op_names(m).count("top.Slice") == 4
     m = check(FOCUS, None, "top-slice-to-conv", fired={"SliceToDepthwiseConv": 4}, exact=True)
-    assert "top.Slice" not in ops(m) and ops(m).count("top.Conv") == 4
+    assert "top.Slice" not in op_names(m) and op_names(m).count("top.Conv") == 4
     kernels = [tuple(op.p("kernel_shape")) for op in m.walk() if op.name == "top.Conv"]
     assert kernels == [(1, 1), (2, 1), (1, 2), (2, 2)]
     assert [op.p("group") for op in m.walk() if op.name == "top.Conv"] == [3] * 4
