@@ -89,10 +89,18 @@ def quant_scales(module) -> dict[str, float]:
     return scales
 
 
+def real_value(name: str, value: np.ndarray, scales: dict[str, float]) -> np.ndarray:
+    """The real values of a Tpu tensor: an int8/uint8 tensor with a scale dequantised to f32,
+    bf16 widened to f32 (npy has no bf16); anything else as it is."""
+    if name in scales and value.dtype in (np.int8, np.uint8):
+        return value.astype(np.float32) * np.float32(scales[name])
+    if value.dtype.name == "bfloat16":
+        return value.astype(np.float32)
+    return value
+
+
 def deploy(opts: DeployOptions) -> DeployResult:
-    from tpuc.lowering.calibration.table import CalibrationTable
     from tpuc.lowering.top_to_tpu.convert import ConvertTopToTpuPass
-    from tpuc.lowering.top_to_tpu.qtable import read_quantize_table
 
     times: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -106,8 +114,6 @@ def deploy(opts: DeployOptions) -> DeployResult:
     for flag, path in (("--test-input", opts.test_input), ("--test-reference", opts.test_reference)):
         if path is not None and not os.path.isfile(path):
             raise CompileError(f"{flag} file not found: {path}")
-    table = CalibrationTable.load(opts.calibration_table) if opts.calibration_table else None
-    qtable = read_quantize_table(opts.quantize_table) if opts.quantize_table else {}
     module = load_module(opts.mlir)
     from tpuc.compiler.ir_io import require_top_module
 
@@ -141,10 +147,8 @@ def deploy(opts: DeployOptions) -> DeployResult:
             raise CompileError(f"--test-reference has no tensor for the graph output(s) {', '.join(map(repr, missing))}")
 
     t = time.perf_counter()
-    lowering = ConvertTopToTpuPass(mode=mode, chip=opts.chip, calibration_table=None, quantize_table=None,
-                                   quant_output=opts.quant_output)
-    # the tables are already read (clear errors before any work); hand them to the pass directly
-    object.__setattr__(lowering, "_tables", (table, qtable))
+    lowering = ConvertTopToTpuPass(mode=mode, chip=opts.chip, calibration_table=opts.calibration_table,
+                                   quantize_table=opts.quantize_table, quant_output=opts.quant_output)
     run_pipeline(module, [lowering], opts.dumps, stage="tpu")
     times["lowering"] = time.perf_counter() - t
     modes: dict[str, int] = {}
@@ -164,13 +168,8 @@ def deploy(opts: DeployOptions) -> DeployResult:
         writer = NpzWriter(opts.test_result) if opts.test_result else None
         t = time.perf_counter()
 
-        def real(tname: str, value: np.ndarray) -> np.ndarray:
-            if tname in scales and value.dtype in (np.int8, np.uint8):
-                return value.astype(np.float32) * np.float32(scales[tname])
-            return value.astype(np.float32) if value.dtype.kind == "f" or value.dtype.name == "bfloat16" else value
-
         def on_tensor(tname: str, value: np.ndarray) -> None:
-            value = real(tname, value)
+            value = real_value(tname, value, scales)
             if writer is not None:
                 writer.add(tname, value)
             r = ref.get(tname)

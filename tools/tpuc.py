@@ -271,16 +271,12 @@ def cmd_run(args) -> int:
     store = WeightStore.load(Path(args.mlir).parent / wf.data) if wf is not None else WeightStore()
     inputs = load_inputs(args.input, interpreter.input_specs(module))
     writer = NpzWriter(args.output)
-    from tpuc.compiler.deploy import quant_scales
+    from tpuc.compiler.deploy import quant_scales, real_value
 
     scales = quant_scales(module)  # Tpu modules: int8 tensors are written dequantised (real values)
 
     def add(name, value):
-        if name in scales and value.dtype.kind in "iu":
-            value = value.astype("float32") * scales[name]
-        elif value.dtype.name == "bfloat16":  # npy has no bf16: write the real values as f32
-            value = value.astype("float32")
-        writer.add(name, value)
+        writer.add(name, real_value(name, value, scales))
 
     try:
         outs = interpreter.run(module, store, inputs, on_tensor=None if args.outputs_only else add)

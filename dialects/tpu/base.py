@@ -27,7 +27,6 @@ from xdsl.dialects.builtin import (
     DenseArrayBase,
     FloatAttr,
     IntegerAttr,
-    IntegerType,
     NoneType,
     StringAttr,
     TensorType,

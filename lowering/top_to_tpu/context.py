@@ -102,9 +102,10 @@ class LoweringContext:
             self._names.add(n)
         return op
 
-    def fresh_name(self, base: str) -> str:
+    def fresh_name(self, base: str, avoid=()) -> str:
+        """``base``, or ``base_1``, ``base_2`` ..., unused by any tensor (and not in ``avoid``)."""
         name, i = base, 1
-        while name in self._names:
+        while name in self._names or name in avoid:
             name, i = f"{base}_{i}", i + 1
         self._names.add(name)
         return name
@@ -130,10 +131,7 @@ class LoweringContext:
     def weight(self, base: str, value: np.ndarray, dtype=None) -> SSAValue:
         """A new ``top.Weight`` holding ``value`` (as ``dtype``: the IR type; bf16 ok)."""
         value = np.require(value, requirements="C")
-        key, i = base, 1
-        while key in self.store or key in self._names:  # tensor names are the contract: no clash
-            key, i = f"{base}_{i}", i + 1
-        self._names.add(key)
+        key = self.fresh_name(base, avoid=self.store)  # tensor names are the contract: no clash
         self.store[key] = value
         op = build(WeightOp, [], name=key, result_types=[tensor_type(value.shape, dtype or value.dtype)])
         return self.insert(op).results[0]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, StringAttr, TensorType
@@ -36,7 +35,7 @@ from xdsl.passes import ModulePass
 
 from tpuc.compiler.errors import CompileError
 from tpuc.compiler.weights import store_of
-from tpuc.dialects.top.base import TopOp, dtype_of, is_float, is_none, name_of, result_names
+from tpuc.dialects.top.base import TopOp, dtype_of, is_float, name_of, result_names
 from tpuc.dialects.top.interpreter import main_func
 from tpuc.dialects.top.ops.core import NoneOp, WeightOp
 from tpuc.dialects.tpu.base import MODES
@@ -63,7 +62,7 @@ def decide_mode(ctx: LoweringContext, op: Operation) -> str:
     low = INT8.get(op.name)
     forced = ctx.qtable.get(name)
     if forced is not None:
-        if forced == "INT8" and (low is None or (not low.transparent and not low.supports(ctx, op))):
+        if forced == "INT8" and (low is None or not low.supports(ctx, op)):
             why = "tpuc has no INT8 lowering for it" if low is None else "this instance has no INT8 form"
             raise CompileError(f"quantize table asks INT8 for {op.name} '{name}', but {why}")
         return forced
@@ -192,11 +191,7 @@ class ConvertTopToTpuPass(ModulePass):
         from tpuc.lowering.calibration.table import CalibrationTable
         from tpuc.lowering.top_to_tpu.qtable import read_quantize_table
 
-        preloaded = getattr(self, "_tables", None)  # set by the deploy driver, which read them already
-        if preloaded is not None:
-            table, qtable = preloaded
-        else:
-            table = CalibrationTable.load(self.calibration_table) if self.calibration_table else None
-            qtable = read_quantize_table(self.quantize_table) if self.quantize_table else {}
+        table = CalibrationTable.load(self.calibration_table) if self.calibration_table else None
+        qtable = read_quantize_table(self.quantize_table) if self.quantize_table else {}
         lower_module(op, self.mode, self.chip, table, qtable, quant_output=self.quant_output)
 

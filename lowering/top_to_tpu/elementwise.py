@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tpuc.dialects.top.base import dtype_of, is_float, name_of, set_name, shape_of, tensor_type
+from tpuc.dialects.top.base import dtype_of, is_float, name_of, shape_of, tensor_type, to_attr
 from tpuc.dialects.tpu import quant
 from tpuc.dialects.tpu.ops import LutOp, is_quantised
 from tpuc.dialects.top.ops import elementwise as _top_elementwise
@@ -77,18 +77,9 @@ def lower_lut(ctx, op):
     values = op.compute([grid])[0]
     table = ctx.weight(f"{name_of(op)}_lut", quant.quantize(values, s_out))
     lut = LutOp.create(operands=[x, table], result_types=[tensor_type(shape_of(op.results[0]), np.int8)],
-                       properties={"quant_mode": _attr("INT8"), "qscale": _attr(float(s_out))})
+                       properties={"quant_mode": to_attr("INT8"), "qscale": to_attr(float(s_out))})
     lut.location = op.location
     return list(ctx.insert(lut).results)
-
-
-def _attr(v):
-    from tpuc.dialects.top.base import to_attr
-
-    return to_attr(v)
-
-
-__all__ = ["lower_add", "lower_mul", "lower_relu", "lower_lut", "set_name"]
 
 
 #: every Top op of the elementwise family lowers to F32/F16/BF16 through the generic float lowering

@@ -51,7 +51,7 @@ def main() -> int:
             t, mem, rc, last = run([*base, "--random-input", "0", "--tolerance", "0.5,0.1"])
             rows.append(("deploy: lowering + Top/Tpu interpreters + compare", mode, t, mem, rc, last))
     print(f"\n{args.model}")
-    print(f"| step | mode | wall s | peak RSS GiB | exit |")
+    print("| step | mode | wall s | peak RSS GiB | exit |")
     print("|---|---|---|---|---|")
     for step, mode, t, mem, rc, _ in rows:
         print(f"| {step} | {mode} | {t:.2f} | {mem:.3f} | {rc} |")

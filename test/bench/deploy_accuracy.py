@@ -55,7 +55,7 @@ def evaluate(name: str, modes: list[str], work: Path, n_cal: int = 16, n_eval: i
     from realistic import model_inputs, save_inputs
 
     from tpuc.compiler.compare import similarity
-    from tpuc.compiler.deploy import quant_scales
+    from tpuc.compiler.deploy import quant_scales, real_value
     from tpuc.compiler.ir_io import load_module
     from tpuc.compiler.transform import TransformOptions, transform
     from tpuc.compiler.weights import WeightStore, attach_store
@@ -104,8 +104,7 @@ def evaluate(name: str, modes: list[str], work: Path, n_cal: int = 16, n_eval: i
             def on_tensor(tname, value, ref=ref):
                 if tname not in ref:
                     return
-                v = value.astype(np.float32) * np.float32(scales[tname]) if tname in scales and value.dtype == np.int8 \
-                    else np.asarray(value, np.float32)
+                v = np.asarray(real_value(tname, value, scales), np.float32)
                 cos, _, _, _ = similarity(ref[tname], v.reshape(ref[tname].shape))
                 worst[tname] = min(worst.get(tname, 1.0), cos)
             outs = interpreter.run(module, store, x, on_tensor=on_tensor)

@@ -9,7 +9,6 @@ BF16 >= 0.995, INT8 >= 0.97 cosine. Small models run in CI; Swin-T, ViT-Ti and R
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
